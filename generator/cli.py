@@ -1,0 +1,189 @@
+"""`python -m generator {build,parse,check}`: argparse, messages and exit codes; no logic.
+
+Exit codes: 0 done, 1 a problem in the inputs (each printed as `path:line: message`,
+then one `Aborted: ...` line), 2 a usage error. Tracebacks only with `--debug`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .build import BuildReport, default_settings, display_path, load_corpus, parse_dumps, run
+from .config import load_taxonomy
+from .corpus import build_corpus
+from .errors import GeneratorError
+from .models import Corpus, Level, LineKind, Paper
+
+log = logging.getLogger("generator")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING if args.quiet else logging.INFO,
+        format="%(levelname)s: %(message)s" if args.debug else "%(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return args.command(args)
+    except GeneratorError as exc:
+        if args.debug:
+            raise
+        message = str(exc)
+        print(message, file=sys.stderr)
+        if not message.rstrip().splitlines()[-1].startswith("Aborted"):
+            print("Aborted.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator",
+        description="Turn Hugging Face Papers listing dumps into a Markdown site for MkDocs.",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    common.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    inputs = argparse.ArgumentParser(add_help=False)
+    inputs.add_argument("--dumps", type=Path, help="directory of *.txt dumps (content/dumps)")
+    inputs.add_argument("--topics", type=Path, help="topic taxonomy (content/topics.yml)")
+    inputs.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    build = commands.add_parser(
+        "build", parents=[common, inputs], help="write the Markdown tree (build/docs)"
+    )
+    build.add_argument("--out", type=Path, help="output directory (build/docs), owned whole")
+    build.set_defaults(command=_build)
+
+    parse = commands.add_parser(
+        "parse", parents=[common], help="print the merged records of DUMPs as JSON Lines"
+    )
+    parse.add_argument("dump_files", nargs="+", type=Path, metavar="DUMP")
+    parse.set_defaults(command=_parse)
+
+    check = commands.add_parser(
+        "check", parents=[common, inputs], help="validate dumps and taxonomy; write nothing"
+    )
+    check.set_defaults(command=_check)
+    return parser
+
+
+def _settings(args: argparse.Namespace):
+    return default_settings(
+        dumps=args.dumps, topics=args.topics, out=getattr(args, "out", None), strict=args.strict
+    )
+
+
+def _build(args: argparse.Namespace) -> int:
+    report: BuildReport = run(_settings(args))
+    log.info("Generated %s", report.summary())
+    return 0
+
+
+def _parse(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    root = Path.cwd()
+    corpus = build_corpus(parse_dumps(list(args.dump_files), root))
+    for paper in corpus.papers.values():
+        sys.stdout.write(json.dumps(paper_record(paper), ensure_ascii=False) + "\n")
+    _log_diagnostics(corpus)
+    entries = sum(len(d.entries) for d in corpus.dumps)
+    log.info(
+        "Parsed %d papers (%d entries) from %d dumps in %.2f s",
+        len(corpus.papers),
+        entries,
+        len(corpus.dumps),
+        time.perf_counter() - started,
+    )
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    settings = _settings(args)
+    taxonomy = load_taxonomy(settings.topics, display_path(settings.topics, settings.root))
+    corpus = load_corpus(settings)
+    print(_accounting_table(corpus))
+    _log_diagnostics(corpus)
+    fatal = [
+        d
+        for d in (*[x for dump in corpus.dumps for x in dump.diagnostics], *corpus.diagnostics)
+        if d.level is Level.ERROR or (settings.strict and d.level is Level.WARNING)
+    ]
+    verdict = "FAILED" if fatal else "OK"
+    print(
+        f"{verdict}: {len(corpus.dumps)} dumps, {len(corpus.papers)} papers, "
+        f"{len(taxonomy.topics)} topics, {len(fatal)} problems in {time.perf_counter() - started:.2f} s",
+        file=sys.stderr,
+    )
+    return 1 if fatal else 0
+
+
+def _log_diagnostics(corpus: Corpus) -> None:
+    for dump in corpus.dumps:
+        for diagnostic in dump.diagnostics:
+            print(diagnostic, file=sys.stderr)
+    for diagnostic in corpus.diagnostics:
+        print(diagnostic, file=sys.stderr)
+
+
+def _accounting_table(corpus: Corpus) -> str:
+    header = ("dump", "lines", "entries", "papers", "merged", "blank", "chrome", "meta", "unexpl", "diag")
+    first_seen: dict[str, int] = {}
+    for paper in corpus.papers.values():
+        first_seen[paper.first_seen.path] = first_seen.get(paper.first_seen.path, 0) + 1
+    rows = []
+    for dump in corpus.dumps:
+        new = first_seen.get(dump.path, 0)
+        rows.append(
+            (
+                dump.path,
+                dump.line_count,
+                len(dump.entries),
+                new,
+                len(dump.entries) - new,
+                dump.count(LineKind.BLANK),
+                dump.count(LineKind.BOILERPLATE) + dump.count(LineKind.PAGE_DATE),
+                dump.count(LineKind.METADATA),
+                dump.count(LineKind.UNEXPLAINED),
+                len(dump.diagnostics),
+            )
+        )
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        lines.append("  ".join(cells))
+    return "\n".join(lines)
+
+
+def paper_record(paper: Paper) -> dict[str, object]:
+    """The JSON Lines record of one paper (keys documented in README)."""
+    return {
+        "slug": paper.slug,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors": paper.authors,
+        "organisation": paper.organisation,
+        "published": paper.published.iso() if paper.published else None,
+        "upvotes": [],
+        "comments": [{"value": s.value, "source": str(s.source)} for s in paper.comments],
+        "github": list(paper.github),
+        "links": list(paper.links),
+        "abstract_variants": [
+            {"text": v.text, "sources": [str(s) for s in v.sources]} for v in paper.abstract_variants
+        ],
+        "sources": [str(s) for s in paper.sources],
+        "first_seen": str(paper.first_seen),
+    }

@@ -1,0 +1,202 @@
+"""Load and validate `content/topics.yml`.
+
+Every problem is reported as `topics.yml:line: message`, all of them at once, before the
+build aborts (as MkDocs' `load_config` does).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TOPIC_KEYS = {"slug", "name", "description", "parent", "phrases", "title_phrases", "exclude"}
+_DEFAULT_KEYS = {"title_weight", "abstract_weight", "min_score"}
+UNCLASSIFIED = "unclassified"
+"""Reserved slug of the page that lists papers matching no topic."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TopicRule:
+    slug: str
+    name: str
+    description: str
+    parent: str | None
+    phrases: tuple[str, ...]
+    """Match in the title or the abstract."""
+    title_phrases: tuple[str, ...]
+    """Match only in the title (for words too common in abstracts)."""
+    exclude: tuple[str, ...]
+    """Any of these in the title or abstract vetoes the topic."""
+    line: int
+    """Where the topic starts in the taxonomy file."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Taxonomy:
+    topics: tuple[TopicRule, ...]
+    """In file order, which is the order the site lists them in."""
+    title_weight: int = 3
+    abstract_weight: int = 1
+    min_score: int = 3
+    """A topic is assigned when the matches add up to at least this."""
+
+    def get(self, slug: str) -> TopicRule:
+        for topic in self.topics:
+            if topic.slug == slug:
+                return topic
+        raise KeyError(slug)
+
+    def children(self, slug: str | None) -> tuple[TopicRule, ...]:
+        return tuple(t for t in self.topics if t.parent == slug)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that remembers the line of every mapping as key `__line__`."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_taxonomy(path: Path, display: str | None = None) -> Taxonomy:
+    name = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("topic taxonomy not found", path=name) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the topic taxonomy: {exc}", path=name) from None
+    return parse_taxonomy(text, name)
+
+
+def parse_taxonomy(text: str, name: str = "topics.yml") -> Taxonomy:
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"invalid YAML: {problem}", path=name, line=line) from None
+
+    problems: list[ConfigError] = []
+
+    def fail(message: str, line: int | None) -> None:
+        problems.append(ConfigError(message, path=name, line=line))
+
+    if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
+        raise ConfigError("expected a mapping with a 'topics' list", path=name, line=1)
+    defaults = data.get("defaults") or {}
+    weights: dict[str, int] = {}
+    if not isinstance(defaults, dict):
+        fail("'defaults' must be a mapping", data["__line__"])
+        defaults = {}
+    for key, value in defaults.items():
+        if key == "__line__":
+            continue
+        if key not in _DEFAULT_KEYS:
+            fail(f"unknown setting 'defaults.{key}'", defaults["__line__"])
+        elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            fail(f"'defaults.{key}' must be a positive whole number", defaults["__line__"])
+        else:
+            weights[key] = value
+    for key in data:
+        if key not in {"topics", "defaults", "__line__"}:
+            fail(f"unknown top-level key '{key}'", data["__line__"])
+
+    topics: list[TopicRule] = []
+    seen: dict[str, int] = {}
+    for item in data["topics"]:
+        if not isinstance(item, dict):
+            fail("each topic must be a mapping", None)
+            continue
+        topic = _topic(item, fail)
+        if topic is None:
+            continue
+        if topic.slug in seen:
+            fail(f"duplicate topic '{topic.slug}' (first defined on line {seen[topic.slug]})", topic.line)
+            continue
+        seen[topic.slug] = topic.line
+        topics.append(topic)
+    for topic in topics:
+        if topic.parent is not None and topic.parent not in seen:
+            fail(f"topic '{topic.slug}' has unknown parent '{topic.parent}'", topic.line)
+        elif topic.parent == topic.slug:
+            fail(f"topic '{topic.slug}' is its own parent", topic.line)
+    if problems:
+        raise _combine(problems)
+    if not topics:
+        raise ConfigError("the taxonomy defines no topic", path=name, line=1)
+    return Taxonomy(topics=tuple(topics), **weights)
+
+
+def _topic(item: dict[str, Any], fail) -> TopicRule | None:
+    line = item["__line__"]
+    ok = True
+    for key in item:
+        if key != "__line__" and key not in _TOPIC_KEYS:
+            fail(f"unknown key '{key}' in topic", line)
+            ok = False
+    slug = item.get("slug")
+    if not isinstance(slug, str) or not _SLUG_RE.match(slug):
+        fail(f"topic slug {slug!r} must be lower-case words joined by hyphens", line)
+        return None
+    if slug == UNCLASSIFIED:
+        fail(f"'{UNCLASSIFIED}' is reserved for papers that match no topic", line)
+        ok = False
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        fail(f"topic '{slug}' needs a name", line)
+        ok = False
+    description = item.get("description", "")
+    if not isinstance(description, str):
+        fail(f"topic '{slug}': description must be text", line)
+        ok = False
+    parent = item.get("parent")
+    if parent is not None and not isinstance(parent, str):
+        fail(f"topic '{slug}': parent must be a topic slug", line)
+        ok = False
+    lists = {}
+    for key in ("phrases", "title_phrases", "exclude"):
+        value = item.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            fail(f"topic '{slug}': '{key}' must be a list of phrases", line)
+            ok = False
+            continue
+        for phrase in value:
+            if len(phrase.strip().rstrip("*")) < 2:
+                fail(f"topic '{slug}': phrase {phrase!r} is too short to match on its own", line)
+                ok = False
+        lists[key] = tuple(v.strip() for v in value)
+    if ok and not lists["phrases"] and not lists["title_phrases"]:
+        fail(f"topic '{slug}' has no phrases, so it can never match", line)
+        ok = False
+    if not ok:
+        return None
+    return TopicRule(
+        slug=slug,
+        name=name.strip(),
+        description=description.strip(),
+        parent=parent,
+        phrases=lists["phrases"],
+        title_phrases=lists["title_phrases"],
+        exclude=lists["exclude"],
+        line=line,
+    )
+
+
+def _combine(problems: list[ConfigError]) -> ConfigError:
+    if len(problems) == 1:
+        return problems[0]
+    return ConfigError("\n".join(str(p) for p in problems))

@@ -1,0 +1,212 @@
+"""Merge the entries of every dump into one record per paper.
+
+Pure: `build_corpus(dumps)` takes parse results and returns a `Corpus`.
+
+Rules (each deterministic, so the same dumps always give the same corpus):
+- Two entries are the same paper when their normalised titles are equal
+  (`normalise_title`: Unicode compatibility forms, accents, case, punctuation, whitespace).
+- Dump order is the order of `dumps` (the build sorts them by path); sources are kept in
+  that order and `first_seen` is the first of them.
+- Title: as written at the first source.
+- Abstract: the longest wording (it has lost the least); on a tie, the earliest. Every
+  other wording is kept in `abstract_variants` with its sources.
+- Authors, organisation, published date: the first source that has one; a disagreement
+  is reported as a warning naming both places. A full date beats a month-day date that
+  agrees with it.
+- Comments are snapshots: one per source that shows a count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from slugify import slugify as _slugify
+
+from .models import (
+    Corpus,
+    Diagnostic,
+    DumpReport,
+    Entry,
+    Level,
+    Paper,
+    PartialDate,
+    Snapshot,
+    SourceRef,
+    Variant,
+)
+
+SLUG_MAX_CHARS = 80
+_NON_WORD_RE = re.compile(r"[\W_]+")
+_URL_RE = re.compile(r"https?://[^\s<>\"'`]+")
+_GITHUB_RE = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+)", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?)]}'\""
+
+
+def normalise_title(title: str) -> str:
+    """The dedupe key: `"Attention Is All You Need!"` → `"attention is all you need"`."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = unicodedata.normalize("NFKC", without_marks.casefold())
+    return _NON_WORD_RE.sub(" ", folded).strip()
+
+
+def slugify(title: str) -> str:
+    """ASCII, lower-case, hyphenated, at most `SLUG_MAX_CHARS` cut at a word boundary."""
+    # python-slugify transliterates (text-unidecode); the cut is ours, because its
+    # word_boundary mode skips a long word and keeps shorter later ones ("...-and-for").
+    slug = _slugify(title)
+    if len(slug) > SLUG_MAX_CHARS:
+        cut = slug[: SLUG_MAX_CHARS + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:SLUG_MAX_CHARS]
+    return slug.strip("-") or "paper"
+
+
+def find_links(text: str) -> tuple[str, ...]:
+    """URLs in the text, in order, without trailing sentence punctuation."""
+    links: list[str] = []
+    for match in _URL_RE.finditer(text):
+        url = match.group(0).rstrip(_URL_TRAILING)
+        if url not in links:
+            links.append(url)
+    return tuple(links)
+
+
+def github_repo(url: str) -> str | None:
+    """`https://github.com/Owner/repo.git/tree/main` → `https://github.com/Owner/repo`."""
+    match = _GITHUB_RE.match(url)
+    if match is None:
+        return None
+    repo = match[2].removesuffix(".git")
+    return f"https://github.com/{match[1]}/{repo}" if repo else None
+
+
+def build_corpus(dumps: Sequence[DumpReport]) -> Corpus:
+    groups: dict[str, list[Entry]] = {}
+    for dump in dumps:
+        for entry in dump.entries:
+            groups.setdefault(normalise_title(entry.title), []).append(entry)
+
+    diagnostics: list[Diagnostic] = []
+    merged = [_merge(key, entries, diagnostics) for key, entries in groups.items()]
+    slugs = assign_slugs((paper.key, paper.first_seen, paper.title) for paper in merged)
+    papers = sorted(
+        (replace(paper, slug=slugs[paper.key]) for paper in merged), key=lambda p: p.slug
+    )
+    return Corpus(
+        papers={paper.slug: paper for paper in papers},
+        dumps=tuple(dumps),
+        diagnostics=tuple(sorted(diagnostics, key=lambda d: (d.source, d.message))),
+    )
+
+
+def assign_slugs(papers: Iterable[tuple[str, SourceRef, str]]) -> dict[str, str]:
+    """Map each key to a unique slug.
+
+    When titles collide on a slug, the paper seen first keeps the plain slug and the others
+    get a suffix from a hash of their key, so a paper's URL does not depend on which other
+    papers exist (adding a later dump never renames an existing page).
+    """
+    by_slug: dict[str, list[tuple[SourceRef, str]]] = {}
+    for key, first_seen, title in papers:
+        by_slug.setdefault(slugify(title), []).append((first_seen, key))
+    result: dict[str, str] = {}
+    for slug, members in by_slug.items():
+        members.sort()
+        result[members[0][1]] = slug
+        for _, key in members[1:]:
+            digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+            result[key] = f"{slug}-{digest}"
+    return result
+
+
+def _merge(key: str, entries: list[Entry], diagnostics: list[Diagnostic]) -> Paper:
+    first = entries[0]
+    for duplicate in entries[1:]:
+        if duplicate.source.path == first.source.path:
+            diagnostics.append(
+                Diagnostic(
+                    duplicate.source,
+                    Level.INFO,
+                    f"same paper as line {first.source.line}; merged",
+                )
+            )
+    variants = _abstract_variants(entries)
+    abstract = variants[0].text if variants else None
+    links = find_links(abstract or "")
+    github = tuple(dict.fromkeys(repo for url in links if (repo := github_repo(url))))
+    return Paper(
+        key=key,
+        slug="",
+        title=first.title,
+        abstract=abstract,
+        abstract_variants=variants,
+        authors=_first_agreed(entries, "authors", diagnostics),
+        organisation=_first_agreed(entries, "organisation", diagnostics),
+        published=_merge_dates(entries, diagnostics),
+        comments=tuple(Snapshot(e.comments, e.source) for e in entries if e.comments is not None),
+        links=links,
+        github=github,
+        sources=tuple(e.source for e in entries),
+        first_seen=first.source,
+    )
+
+
+def _abstract_variants(entries: list[Entry]) -> tuple[Variant, ...]:
+    seen: dict[str, list[SourceRef]] = {}
+    for entry in entries:
+        if entry.abstract is not None:
+            seen.setdefault(entry.abstract, []).append(entry.abstract_source or entry.source)
+    # dicts keep insertion order, so on equal length the earliest wording wins.
+    ordered = sorted(seen.items(), key=lambda item: -len(item[0]))
+    return tuple(Variant(text, tuple(sources)) for text, sources in ordered)
+
+
+def _first_agreed(entries: list[Entry], name: str, diagnostics: list[Diagnostic]):
+    chosen: Entry | None = None
+    for entry in entries:
+        value = getattr(entry, name)
+        if value is None:
+            continue
+        if chosen is None:
+            chosen = entry
+        elif value != getattr(chosen, name):
+            diagnostics.append(
+                Diagnostic(
+                    entry.source,
+                    Level.WARNING,
+                    f"{name} {value!r} differs from {getattr(chosen, name)!r} at "
+                    f"{chosen.source}; kept the earlier",
+                )
+            )
+    return None if chosen is None else getattr(chosen, name)
+
+
+def _merge_dates(entries: list[Entry], diagnostics: list[Diagnostic]) -> PartialDate | None:
+    chosen: Entry | None = None
+    for entry in entries:
+        date = entry.published
+        if date is None:
+            continue
+        if chosen is None or chosen.published is None:
+            chosen = entry
+            continue
+        kept = chosen.published
+        if (date.month, date.day) == (kept.month, kept.day) and (
+            date.year is None or kept.year is None or date.year == kept.year
+        ):
+            if kept.year is None and date.year is not None:
+                chosen = entry  # the same day, now with its year
+            continue
+        diagnostics.append(
+            Diagnostic(
+                entry.source,
+                Level.WARNING,
+                f"published date {date.iso()} differs from {kept.iso()} at {chosen.source}; "
+                "kept the earlier",
+            )
+        )
+    return None if chosen is None else chosen.published

@@ -1,0 +1,42 @@
+"""MkDocs hook: run the generator before every build, so `mkdocs build` and `mkdocs serve`
+work straight from a clean clone and `serve` picks up a new or edited dump.
+
+MkDocs loads this file by path (`hooks:` in mkdocs.yml), not as part of the package, hence
+the `sys.path` line. The generator rewrites only files whose bytes change, so the rebuild
+that `serve` triggers on its own output finds nothing to do and the reload loop stops.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import Abort
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from generator.build import default_settings, run  # noqa: E402
+from generator.errors import GeneratorError  # noqa: E402
+
+# A child of the `mkdocs` logger: MkDocs counts its warnings, so `--strict` fails on them.
+log = logging.getLogger("mkdocs.hooks.paper_atlas")
+logging.getLogger("generator").propagate = False  # its warnings are re-logged below
+
+
+def on_config(config):
+    root = Path(config.config_file_path).resolve().parent
+    settings = default_settings(root, out=Path(config.docs_dir))
+    try:
+        report = run(settings)
+    except GeneratorError as exc:
+        # Abort prints the message without a traceback and exits 1.
+        raise Abort(f"Paper Atlas generator failed:\n{exc}") from None
+    for diagnostic in report.diagnostics:
+        if diagnostic.level.value == "warning":
+            log.warning("%s", diagnostic)
+    config.nav = report.nav
+    log.info("Paper Atlas: %s", report.summary())
+    return config

@@ -1,0 +1,171 @@
+"""The records that flow through the pipeline. No I/O, no Jinja."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceRef:
+    """One line of one dump."""
+
+    path: str
+    """Repository-relative, "/"-separated path of the dump."""
+    line: int
+    """1-based line number."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A calendar date whose year may be unknown (listings often print `Sep 22`)."""
+
+    month: int
+    day: int
+    year: int | None = None
+
+    def iso(self) -> str:
+        """`YYYY-MM-DD`, or `--MM-DD` (ISO 8601's form for an unknown year)."""
+        if self.year is None:
+            return f"--{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def display(self) -> str:
+        text = f"{MONTHS[self.month - 1]} {self.day}"
+        return text if self.year is None else f"{text}, {self.year}"
+
+    def sort_key(self) -> tuple[int, int, int]:
+        """Unknown years sort before every known year."""
+        return (self.year or 0, self.month, self.day)
+
+
+class Level(str, enum.Enum):
+    ERROR = "error"
+    """The dump was not understood: a line is unexplained or an entry is incomplete."""
+    WARNING = "warning"
+    """Understood, but something is odd (for example two values for one field)."""
+    INFO = "info"
+    """Worth knowing, nothing wrong (for example a duplicate that was merged)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    source: SourceRef
+    level: Level
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.level.value}: {self.message}"
+
+
+class LineKind(str, enum.Enum):
+    """What each line of a dump turned out to be: every line gets exactly one."""
+
+    BLANK = "blank"
+    BOILERPLATE = "boilerplate"
+    PAGE_DATE = "page date"
+    TITLE = "title"
+    ABSTRACT = "abstract"
+    METADATA = "metadata"
+    UNEXPLAINED = "unexplained"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    """One paper card as found at one place in one dump. Text is kept exactly as written
+    (only the surrounding whitespace is stripped)."""
+
+    title: str
+    source: SourceRef
+    """Where the title is."""
+    abstract: str | None = None
+    abstract_source: SourceRef | None = None
+    authors: int | None = None
+    """The listing shows an author count, never names."""
+    organisation: str | None = None
+    """Shown by the listing in place of the author count, e.g. `bigcode BigCode`."""
+    published: PartialDate | None = None
+    comments: int | None = None
+    """The number printed after the date: the paper's discussion count, not upvotes."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DumpReport:
+    """What parsing one dump found, line by line."""
+
+    path: str
+    line_count: int
+    page_date: PartialDate | None
+    layout: str
+    entries: tuple[Entry, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    line_kinds: tuple[LineKind, ...]
+    """Index i is line i + 1."""
+
+    def count(self, kind: LineKind) -> int:
+        return sum(1 for k in self.line_kinds if k is kind)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.level is Level.ERROR)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A figure that changes over time (comments, upvotes) as one dump saw it."""
+
+    value: int
+    source: SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One wording of a field, with every place it was seen."""
+
+    text: str
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Paper:
+    """One paper after merging every entry that shares its normalised title."""
+
+    key: str
+    """The normalised title: the dedupe key."""
+    slug: str
+    """Permanent URL part: `/papers/<slug>/`."""
+    title: str
+    abstract: str | None
+    abstract_variants: tuple[Variant, ...]
+    """Every distinct abstract, the chosen one first; one item when the dumps agree."""
+    authors: int | None
+    organisation: str | None
+    published: PartialDate | None
+    comments: tuple[Snapshot, ...]
+    links: tuple[str, ...]
+    """URLs found in the abstract, in order of appearance."""
+    github: tuple[str, ...]
+    """GitHub repository URLs among `links`."""
+    sources: tuple[SourceRef, ...]
+    """Every dump location this record was merged from, in dump order."""
+    first_seen: SourceRef
+
+    @property
+    def latest_comments(self) -> Snapshot | None:
+        return self.comments[-1] if self.comments else None
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    papers: Mapping[str, Paper]
+    """By slug, in slug order."""
+    dumps: tuple[DumpReport, ...]
+    """In dump order (the order `first_seen` follows)."""
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+    """Merge findings (conflicts, duplicates); parse findings stay on each dump."""

@@ -1,0 +1,291 @@
+"""Turn the text of one dump into entries, accounting for every line.
+
+Pure: `parse_dump(text, path)` never touches the disk, so every layout can be tested
+with an inline string.
+
+A dump is what a browser copy of a Hugging Face Papers listing gives. Three layouts are
+known from the seed corpus (see DESIGN.md §2):
+
+1. header boilerplate, a page date (`Mar 19`), then blank-line-separated title / abstract;
+2. the same, each card followed by `  • N authors` (or an organisation name), `·` and a date
+   line `Jun 1, 2020 [comments]` or `Sep 22 [comments]`;
+3. no blank lines, and `Subscribe` glued to the first title.
+
+The parser classifies each line, then walks the classified lines with a small state
+machine: a text line opens a card (title) or completes it (abstract); metadata lines attach
+to the open card. Whatever fits nowhere becomes a diagnostic naming `path:line`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .models import (
+    MONTHS,
+    Diagnostic,
+    DumpReport,
+    Entry,
+    Level,
+    LineKind,
+    PartialDate,
+    SourceRef,
+)
+
+# Lines of the page chrome, compared after stripping surrounding whitespace.
+BOILERPLATE = frozenset(
+    {
+        "new",
+        "Get trending papers in your email inbox!",
+        "Get trending papers in your email inbox once a day!",
+        "Subscribe",
+        "Daily Papers",
+        "byAK and the research community",
+    }
+)
+_GLUED_PREFIX = "Subscribe"
+"""A copy without blank lines glues the button label to the first title."""
+
+_MONTH = "|".join(MONTHS)
+_DATE_RE = re.compile(rf"^({_MONTH}) (\d{{1,2}})(?:, (\d{{4}}))?(?: (\d+))?$")
+_AUTHORS_RE = re.compile(r"^[•*-]?\s*(\d+) authors?$")
+_SEPARATOR = "·"
+
+# Longer than any real title: a "title" this long means the title/abstract alternation
+# slipped (an abstract with no title before it), which must not pass silently.
+MAX_TITLE_CHARS = 400
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as an editor numbers them: a final newline does not start another line."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "" and text.endswith("\n"):
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def parse_date(text: str) -> tuple[PartialDate, int | None] | None:
+    """`Jun 1, 2020 2` → (2020-06-01, 2 comments); `Sep 22` → (--09-22, None)."""
+    match = _DATE_RE.match(text)
+    if match is None:
+        return None
+    month = MONTHS.index(match[1]) + 1
+    day = int(match[2])
+    year = int(match[3]) if match[3] else None
+    if not 1 <= day <= _days_in_month(month, year):
+        return None
+    comments = int(match[4]) if match[4] else None
+    return PartialDate(month=month, day=day, year=year), comments
+
+
+def _days_in_month(month: int, year: int | None) -> int:
+    if month == 2:
+        leap = year is None or (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+@dataclass(slots=True)
+class _Card:
+    """An entry being assembled."""
+
+    title: str
+    source: SourceRef
+    abstract: str | None = None
+    abstract_source: SourceRef | None = None
+    authors: int | None = None
+    organisation: str | None = None
+    published: PartialDate | None = None
+    comments: int | None = None
+    has_metadata: bool = False
+
+    def freeze(self) -> Entry:
+        return Entry(
+            title=self.title,
+            source=self.source,
+            abstract=self.abstract,
+            abstract_source=self.abstract_source,
+            authors=self.authors,
+            organisation=self.organisation,
+            published=self.published,
+            comments=self.comments,
+        )
+
+
+@dataclass(slots=True)
+class _State:
+    path: str
+    kinds: list[LineKind]
+    entries: list[Entry] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    card: _Card | None = None
+    page_date: PartialDate | None = None
+
+    def ref(self, index: int) -> SourceRef:
+        return SourceRef(self.path, index + 1)
+
+    def report(self, index: int, level: Level, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.ref(index), level, message))
+
+    def close_card(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        if card.abstract is None:
+            self.diagnostics.append(
+                Diagnostic(card.source, Level.WARNING, f"title with no abstract: {_clip(card.title)}")
+            )
+        self.entries.append(card.freeze())
+        self.card = None
+
+
+def _clip(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def parse_dump(text: str, path: str) -> DumpReport:
+    """Parse one dump. Never raises on content: what it cannot place becomes a diagnostic."""
+    lines = split_lines(text)
+    stripped = [line.strip() for line in lines]
+    state = _State(path=path, kinds=[LineKind.BLANK] * len(lines))
+    next_text = _next_nonblank_indexes(stripped)
+
+    for index, line in enumerate(stripped):
+        if not line:
+            continue
+        kinds = state.kinds
+        in_header = state.card is None and not state.entries
+        if line in BOILERPLATE:
+            kinds[index] = LineKind.BOILERPLATE
+            continue
+        if in_header and line.startswith(_GLUED_PREFIX) and line[len(_GLUED_PREFIX) :].strip():
+            kinds[index] = LineKind.TITLE
+            _text_line(state, index, line[len(_GLUED_PREFIX) :].strip())
+            continue
+        date = parse_date(line)
+        if date is not None:
+            _date_line(state, index, line, *date)
+            continue
+        authors = _AUTHORS_RE.match(line)
+        if authors is not None:
+            _metadata_line(state, index, line, authors=int(authors[1]))
+            continue
+        if line == _SEPARATOR:
+            _metadata_line(state, index, line)
+            continue
+        following = next_text[index]
+        card = state.card
+        if (
+            card is not None
+            and card.abstract is not None
+            and not card.has_metadata
+            and following is not None
+            and stripped[following] == _SEPARATOR
+        ):
+            # An organisation name stands where `N authors` would: it is always directly
+            # followed by the `·` separator.
+            _metadata_line(state, index, line, organisation=line)
+            continue
+        _text_line(state, index, line)
+
+    state.close_card()
+    layout = _describe_layout(stripped, state.kinds)
+    if not state.entries:
+        state.diagnostics.append(
+            Diagnostic(SourceRef(path, max(len(lines), 1)), Level.ERROR, "no paper found in this dump")
+        )
+    return DumpReport(
+        path=path,
+        line_count=len(lines),
+        page_date=state.page_date,
+        layout=layout,
+        entries=tuple(state.entries),
+        diagnostics=tuple(sorted(state.diagnostics, key=lambda d: d.source)),
+        line_kinds=tuple(state.kinds),
+    )
+
+
+def _next_nonblank_indexes(stripped: list[str]) -> list[int | None]:
+    """For each line, the index of the next non-blank line after it."""
+    result: list[int | None] = [None] * len(stripped)
+    upcoming: int | None = None
+    for index in range(len(stripped) - 1, -1, -1):
+        result[index] = upcoming
+        if stripped[index]:
+            upcoming = index
+    return result
+
+
+def _text_line(state: _State, index: int, text: str) -> None:
+    card = state.card
+    if card is not None and card.abstract is None and not card.has_metadata:
+        card.abstract = text
+        card.abstract_source = state.ref(index)
+        state.kinds[index] = LineKind.ABSTRACT
+        return
+    state.close_card()
+    state.kinds[index] = LineKind.TITLE
+    if len(text) > MAX_TITLE_CHARS:
+        state.report(
+            index,
+            Level.ERROR,
+            f"expected a title, found {len(text)} characters of text "
+            "(an abstract without its title, or a title line run into its abstract)",
+        )
+    state.card = _Card(title=text, source=state.ref(index))
+
+
+def _date_line(
+    state: _State, index: int, line: str, date: PartialDate, comments: int | None
+) -> None:
+    card = state.card
+    if card is None and not state.entries and state.page_date is None and comments is None:
+        # The listing's own date, printed once above the first card.
+        state.page_date = date
+        state.kinds[index] = LineKind.PAGE_DATE
+        return
+    if card is None or card.published is not None:
+        _unexplained(state, index, line, "a date that belongs to no paper")
+        return
+    card.published = date
+    card.comments = comments
+    card.has_metadata = True
+    state.kinds[index] = LineKind.METADATA
+
+
+def _metadata_line(
+    state: _State,
+    index: int,
+    line: str,
+    *,
+    authors: int | None = None,
+    organisation: str | None = None,
+) -> None:
+    card = state.card
+    if card is None or card.published is not None:
+        _unexplained(state, index, line, "metadata that belongs to no paper")
+        return
+    if authors is not None:
+        if card.authors is not None or card.organisation is not None:
+            _unexplained(state, index, line, "a second author line for one paper")
+            return
+        card.authors = authors
+    if organisation is not None:
+        card.organisation = organisation
+    card.has_metadata = True
+    state.kinds[index] = LineKind.METADATA
+
+
+def _unexplained(state: _State, index: int, line: str, why: str) -> None:
+    state.kinds[index] = LineKind.UNEXPLAINED
+    state.report(index, Level.ERROR, f"unexplained line ({why}): {_clip(line)!r}")
+
+
+def _describe_layout(stripped: list[str], kinds: list[LineKind]) -> str:
+    has_blank_lines = any(not line for line in stripped)
+    has_metadata = LineKind.METADATA in kinds
+    if not has_blank_lines:
+        return "compact (no blank lines)"
+    if has_metadata:
+        return "cards with metadata"
+    return "title and abstract pairs"

@@ -1,0 +1,449 @@
+"""Render the whole Markdown tree in memory: `render_site(...) -> {path: text}`. No disk.
+
+Templates (`generator/templates/*.md.j2`) only loop and branch; everything they show is
+computed here. Front matter is produced with `yaml.safe_dump`, never by hand: titles hold
+colons, quotes and `---`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TypedDict
+from urllib.parse import quote_plus
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .config import UNCLASSIFIED, Taxonomy, TopicRule
+from .models import Corpus, DumpReport, Level, LineKind, Paper
+from .topics import TopicMatch
+
+# Every character that means something to Python-Markdown or the extensions in mkdocs.yml,
+# written as an HTML character reference: the browser shows it as written and no Markdown
+# (or Jinja, for `{`) layer can read it as syntax. `&` goes first.
+_MD_SPECIALS = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "\\": "&#92;",
+    "`": "&#96;",
+    "*": "&#42;",
+    "_": "&#95;",
+    "[": "&#91;",
+    "]": "&#93;",
+    "{": "&#123;",
+    "}": "&#125;",
+    "|": "&#124;",
+    "#": "&#35;",
+    "$": "&#36;",
+    "^": "&#94;",
+    "~": "&#126;",
+    "=": "&#61;",
+}
+_MD_SPECIALS_RE = re.compile("|".join(re.escape(c) for c in _MD_SPECIALS))
+# A line starting like a list item, or a lone run of `-`/`+`, would change block structure.
+_BLOCK_START_RE = re.compile(r"^(\s*)([-+]|\d+[.)])(?=\s|$)")
+_WHITESPACE_RE = re.compile(r"\s+")
+# libyaml's emitter when PyYAML was built with it (10x faster); the output is the same.
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+NAV_FILE = PurePosixPath(".nav.yml")
+"""A dotfile, so MkDocs does not copy it into the site; the hook reads it into `nav`."""
+
+SEARCH_LINKS = (
+    ("Hugging Face Papers", "https://huggingface.co/papers?q={q}"),
+    ("arXiv", "https://arxiv.org/search/?query={q}&searchtype=title"),
+    ("Semantic Scholar", "https://www.semanticscholar.org/search?q={q}"),
+)
+
+
+def md_escape(text: str) -> str:
+    """Text that renders exactly as written, on one line, whatever characters it holds."""
+    text = _WHITESPACE_RE.sub(" ", text).strip()
+    text = _MD_SPECIALS_RE.sub(lambda m: _MD_SPECIALS[m.group(0)], text)
+    match = _BLOCK_START_RE.match(text)
+    if match:
+        marker = match.group(2)
+        encoded = "".join(f"&#{ord(c)};" for c in marker)
+        text = match.group(1) + encoded + text[match.end() :]
+    return text
+
+
+def html_text(text: str) -> str:
+    """For front matter values that themes print into HTML unescaped (MkDocs' Jinja
+    environment does not autoescape, and Material prints `page.title` as is)."""
+    return html.escape(_WHITESPACE_RE.sub(" ", text).strip(), quote=False)
+
+
+def front_matter(data: Mapping[str, object]) -> str:
+    dumped = yaml.dump(dict(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{dumped}---\n"
+
+
+def format_count(n: int | None, singular: str, plural: str | None = None) -> str:
+    if n is None:
+        return ""
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+@dataclass(frozen=True, slots=True)
+class TopicLink:
+    name: str
+    href: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRow:
+    """One line of a paper list."""
+
+    title: str
+    href: str
+    details: str
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRow:
+    name: str
+    href: str
+    count: int
+    description: str
+    depth: int
+
+
+class PaperContext(TypedDict):
+    front_matter: str
+    title: str
+    metadata: list[str]
+    topics: list[TopicLink]
+    abstract: str | None
+    other_abstracts: list[tuple[str, str]]
+    github: list[str]
+    links: list[str]
+    search_links: list[tuple[str, str]]
+    sources: list[str]
+
+
+class TopicContext(TypedDict):
+    front_matter: str
+    name: str
+    description: str
+    parent: TopicRow | None
+    children: list[TopicRow]
+    papers: list[PaperRow]
+
+
+class TopicsIndexContext(TypedDict):
+    front_matter: str
+    rows: list[TopicRow]
+    unclassified: TopicRow
+    total: int
+
+
+class HomeContext(TypedDict):
+    front_matter: str
+    papers: int
+    topics: int
+    dumps: int
+    classified: int
+    top_topics: list[TopicRow]
+    dump_names: list[str]
+
+
+class HealthContext(TypedDict):
+    front_matter: str
+    rows: list[dict[str, object]]
+    totals: dict[str, int]
+    diagnostics: list[str]
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator"),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(md_escape=md_escape)
+    return env
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInput:
+    corpus: Corpus
+    taxonomy: Taxonomy
+    assignments: Mapping[str, tuple[TopicMatch, ...]]
+    members: Mapping[str, tuple[str, ...]]
+    """Topic slug → paper slugs, including `UNCLASSIFIED`."""
+
+
+def render_site(site: SiteInput) -> dict[PurePosixPath, str]:
+    env = make_environment()
+    pages: dict[PurePosixPath, str] = {}
+    for slug, paper in site.corpus.papers.items():
+        context = paper_context(paper, site)
+        pages[PurePosixPath("papers", f"{slug}.md")] = env.get_template("paper.md.j2").render(context)
+    for rule in site.taxonomy.topics:
+        context = topic_context(rule, site)
+        pages[PurePosixPath("topics", f"{rule.slug}.md")] = env.get_template("topic.md.j2").render(
+            context
+        )
+    pages[PurePosixPath("topics", f"{UNCLASSIFIED}.md")] = env.get_template("topic.md.j2").render(
+        unclassified_context(site)
+    )
+    pages[PurePosixPath("topics", "index.md")] = env.get_template("topics_index.md.j2").render(
+        topics_index_context(site)
+    )
+    pages[PurePosixPath("index.md")] = env.get_template("home.md.j2").render(home_context(site))
+    pages[PurePosixPath("health.md")] = env.get_template("health.md.j2").render(health_context(site))
+    pages[NAV_FILE] = render_nav(site)
+    return pages
+
+
+# --- paper pages ---------------------------------------------------------------------------
+
+
+def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
+    topics = [
+        TopicLink(
+            name=site.taxonomy.get(m.topic).name,
+            href=f"../topics/{m.topic}.md",
+            reason=m.reason,
+        )
+        for m in site.assignments.get(paper.slug, ())
+    ]
+    other = [
+        (md_escape(v.text), ", ".join(f"`{s}`" for s in v.sources))
+        for v in paper.abstract_variants[1:]
+    ]
+    query = quote_plus(paper.title)
+    return PaperContext(
+        front_matter=front_matter(
+            {
+                "title": html_text(paper.title),
+                "description": html_text(_summary(paper.abstract)),
+            }
+        ),
+        title=md_escape(paper.title),
+        metadata=paper_metadata(paper),
+        topics=topics,
+        abstract=md_escape(paper.abstract) if paper.abstract else None,
+        other_abstracts=other,
+        github=list(paper.github),
+        links=[url for url in paper.links if url not in paper.github],
+        search_links=[(name, url.format(q=query)) for name, url in SEARCH_LINKS],
+        sources=[f"`{source}`" for source in paper.sources],
+    )
+
+
+def paper_metadata(paper: Paper) -> list[str]:
+    """The pieces of the line under the title; unknown values are said to be unknown."""
+    parts: list[str] = []
+    if paper.published is None:
+        parts.append("Published: date not shown")
+    elif paper.published.year is None:
+        parts.append(f"Published {paper.published.display()} (year not shown)")
+    else:
+        parts.append(f"Published {paper.published.display()}")
+    if paper.organisation is not None:
+        parts.append(f"Organisation: {md_escape(paper.organisation)}")
+    if paper.authors is not None:
+        parts.append(format_count(paper.authors, "author"))
+    snapshot = paper.latest_comments
+    if snapshot is not None:
+        parts.append(f"{format_count(snapshot.value, 'comment')} (as of `{snapshot.source.path}`)")
+    parts.append(f"First seen in `{paper.first_seen.path}`")
+    return parts
+
+
+def _summary(abstract: str | None, limit: int = 200) -> str:
+    if not abstract:
+        return ""
+    text = " ".join(abstract.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+# --- topic pages ---------------------------------------------------------------------------
+
+
+def paper_rows(slugs: tuple[str, ...], corpus: Corpus, prefix: str) -> list[PaperRow]:
+    """Newest first; papers whose year is unknown after dated ones; then by title."""
+    papers = [corpus.papers[slug] for slug in slugs]
+    papers.sort(key=_newest_first)
+    return [
+        PaperRow(title=md_escape(p.title), href=f"{prefix}{p.slug}.md", details=_row_details(p))
+        for p in papers
+    ]
+
+
+def _newest_first(paper: Paper) -> tuple[int, int, int, int, str]:
+    date = paper.published
+    if date is None:
+        return (2, 0, 0, 0, paper.key)
+    if date.year is None:
+        return (1, -date.month, -date.day, 0, paper.key)
+    return (0, -date.year, -date.month, -date.day, paper.key)
+
+
+def _row_details(paper: Paper) -> str:
+    parts = [paper.published.display() if paper.published else "date not shown"]
+    if paper.organisation:
+        parts.append(md_escape(paper.organisation))
+    elif paper.authors is not None:
+        parts.append(format_count(paper.authors, "author"))
+    if paper.latest_comments is not None:
+        parts.append(format_count(paper.latest_comments.value, "comment"))
+    return " · ".join(parts)
+
+
+def topic_row(rule: TopicRule, site: SiteInput, prefix: str, depth: int = 0) -> TopicRow:
+    return TopicRow(
+        name=rule.name,
+        href=f"{prefix}{rule.slug}.md",
+        count=len(site.members[rule.slug]),
+        description=rule.description,
+        depth=depth,
+    )
+
+
+def topic_context(rule: TopicRule, site: SiteInput) -> TopicContext:
+    parent = site.taxonomy.get(rule.parent) if rule.parent else None
+    return TopicContext(
+        front_matter=front_matter({"title": html_text(rule.name)}),
+        name=md_escape(rule.name),
+        description=md_escape(rule.description),
+        parent=topic_row(parent, site, "") if parent else None,
+        children=[topic_row(child, site, "") for child in site.taxonomy.children(rule.slug)],
+        papers=paper_rows(site.members[rule.slug], site.corpus, "../papers/"),
+    )
+
+
+def unclassified_context(site: SiteInput) -> TopicContext:
+    return TopicContext(
+        front_matter=front_matter({"title": "Unclassified"}),
+        name="Unclassified",
+        description=(
+            "Papers that match no topic rule in `content/topics.yml`. Each one is a hint "
+            "that the taxonomy misses a phrase or a topic."
+        ),
+        parent=None,
+        children=[],
+        papers=paper_rows(site.members[UNCLASSIFIED], site.corpus, "../papers/"),
+    )
+
+
+def topic_tree(site: SiteInput, prefix: str) -> list[TopicRow]:
+    """Every topic, each followed by its sub-topics, in taxonomy order."""
+    rows: list[TopicRow] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for rule in site.taxonomy.children(parent):
+            rows.append(topic_row(rule, site, prefix, depth))
+            walk(rule.slug, depth + 1)
+
+    walk(None, 0)
+    return rows
+
+
+def topics_index_context(site: SiteInput) -> TopicsIndexContext:
+    return TopicsIndexContext(
+        front_matter=front_matter({"title": "Topics"}),
+        rows=topic_tree(site, ""),
+        unclassified=TopicRow(
+            name="Unclassified",
+            href=f"{UNCLASSIFIED}.md",
+            count=len(site.members[UNCLASSIFIED]),
+            description="Papers that match no topic.",
+            depth=0,
+        ),
+        total=len(site.corpus.papers),
+    )
+
+
+# --- home, health, nav ---------------------------------------------------------------------
+
+
+def home_context(site: SiteInput) -> HomeContext:
+    rows = [r for r in topic_tree(site, "topics/") if r.depth == 0]
+    rows.sort(key=lambda r: -r.count)  # stable: equal counts keep taxonomy order
+    return HomeContext(
+        front_matter=front_matter({"title": "Paper Atlas", "hide": ["navigation"]}),
+        papers=len(site.corpus.papers),
+        topics=len(site.taxonomy.topics),
+        dumps=len(site.corpus.dumps),
+        classified=len(site.corpus.papers) - len(site.members[UNCLASSIFIED]),
+        top_topics=rows,
+        dump_names=[f"`{d.path}`" for d in site.corpus.dumps],
+    )
+
+
+def dump_row(dump: DumpReport, papers_from: int) -> dict[str, object]:
+    return {
+        "path": f"`{dump.path}`",
+        "layout": dump.layout,
+        "lines": dump.line_count,
+        "entries": len(dump.entries),
+        "new": papers_from,
+        "metadata": dump.count(LineKind.METADATA),
+        "chrome": dump.count(LineKind.BOILERPLATE) + dump.count(LineKind.PAGE_DATE),
+        "blank": dump.count(LineKind.BLANK),
+        "unexplained": dump.count(LineKind.UNEXPLAINED),
+        "errors": sum(1 for d in dump.diagnostics if d.level is Level.ERROR),
+        "warnings": sum(1 for d in dump.diagnostics if d.level is Level.WARNING),
+    }
+
+
+def health_context(site: SiteInput) -> HealthContext:
+    corpus = site.corpus
+    first_seen_counts: dict[str, int] = {}
+    for paper in corpus.papers.values():
+        first_seen_counts[paper.first_seen.path] = first_seen_counts.get(paper.first_seen.path, 0) + 1
+    rows = [dump_row(d, first_seen_counts.get(d.path, 0)) for d in corpus.dumps]
+    entries = sum(len(d.entries) for d in corpus.dumps)
+    diagnostics = [d for dump in corpus.dumps for d in dump.diagnostics] + list(corpus.diagnostics)
+    return HealthContext(
+        front_matter=front_matter({"title": "Corpus health"}),
+        rows=rows,
+        totals={
+            "dumps": len(corpus.dumps),
+            "lines": sum(d.line_count for d in corpus.dumps),
+            "entries": entries,
+            "papers": len(corpus.papers),
+            "merged": entries - len(corpus.papers),
+            "multi_dump": sum(1 for p in corpus.papers.values() if len({s.path for s in p.sources}) > 1),
+        },
+        diagnostics=[md_escape(str(d)) for d in diagnostics],
+    )
+
+
+def render_nav(site: SiteInput) -> str:
+    """The nav, in MkDocs' `nav:` syntax: home and index pages, and every topic page. Paper
+    pages stay out of it: a nav entry per paper makes every page carry the whole list."""
+
+    def subtree(parent: str | None) -> list[object]:
+        items: list[object] = []
+        for rule in site.taxonomy.children(parent):
+            children = subtree(rule.slug)
+            page = f"topics/{rule.slug}.md"
+            if children:
+                items.append({rule.name: [page, *children]})
+            else:
+                items.append({rule.name: page})
+        return items
+
+    nav = [
+        {"Home": "index.md"},
+        {"Topics": ["topics/index.md", *subtree(None), {"Unclassified": f"topics/{UNCLASSIFIED}.md"}]},
+        {"Corpus health": "health.md"},
+    ]
+    header = "# Generated by `python -m generator build`: the site navigation (MkDocs `nav:`).\n"
+    return header + yaml.safe_dump({"nav": nav}, sort_keys=False, allow_unicode=True, width=1000)

@@ -1,0 +1,91 @@
+"""Write the rendered tree: the only module that writes files.
+
+`write_tree` makes `dest` hold exactly the rendered files. It writes a file only when its
+bytes change (each through a temporary file and an atomic rename) and removes files the
+render no longer produces, so an unchanged page keeps its mtime and `mkdocs serve` only
+sees what really changed. Dotfiles already in `dest` that the render does not produce (the
+tracked `.gitignore` that keeps the directory in a clean clone) are left alone.
+
+Every error in the inputs is raised before this runs, so a bad dump never leaves a
+half-written tree.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import OutputError
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    written: tuple[str, ...]
+    unchanged: int
+    deleted: tuple[str, ...]
+
+
+def check_paths(files: Mapping[PurePosixPath, str]) -> None:
+    """Refuse any path that could land outside the output directory."""
+    for path in files:
+        if path.is_absolute() or any(part in ("", ".", "..") for part in path.parts):
+            raise OutputError(f"refusing to write outside the output directory: {str(path)!r}")
+        if any("\\" in part or "\0" in part for part in path.parts):
+            raise OutputError(f"refusing an unsafe output path: {str(path)!r}")
+
+
+def write_tree(files: Mapping[PurePosixPath, str], dest: Path) -> WriteReport:
+    check_paths(files)
+    dest.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+    unchanged = 0
+    for relative in sorted(files):
+        target = dest.joinpath(*relative.parts)
+        data = files[relative].encode("utf-8")
+        try:
+            if target.read_bytes() == data:
+                unchanged += 1
+                continue
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise OutputError(f"cannot read '{target}': {exc.strerror}") from None
+        _atomic_write(target, data)
+        written.append(str(relative))
+    deleted = _remove_stale(dest, {str(p) for p in files})
+    return WriteReport(written=tuple(written), unchanged=unchanged, deleted=tuple(deleted))
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"cannot write '{target}': {exc.strerror}") from None
+
+
+def _remove_stale(dest: Path, keep: set[str]) -> list[str]:
+    deleted: list[str] = []
+    for root, dirs, names in os.walk(dest, topdown=False):
+        root_path = Path(root)
+        for name in names:
+            relative = (root_path / name).relative_to(dest).as_posix()
+            if relative in keep or (name.startswith(".") and not name.startswith(".tmp-")):
+                continue
+            (root_path / name).unlink()
+            deleted.append(relative)
+        for name in dirs:
+            directory = root_path / name
+            if not any(directory.iterdir()):
+                directory.rmdir()
+    return sorted(deleted)
