@@ -164,10 +164,15 @@ def _count_levels(diagnostics: tuple[Diagnostic, ...]) -> str:
     return f"{errors} errors, {warnings} warnings, {infos} notes"
 
 
+def fatal_diagnostics(corpus: Corpus, strict: bool) -> list[Diagnostic]:
+    """Errors, and warnings too when strict."""
+    levels = (Level.ERROR, Level.WARNING) if strict else (Level.ERROR,)
+    return [d for d in all_diagnostics(corpus) if d.level in levels]
+
+
 def check_diagnostics(corpus: Corpus, strict: bool) -> None:
     """Abort on errors (and on warnings when strict), after listing all of them."""
-    diagnostics = all_diagnostics(corpus)
-    fatal = [d for d in diagnostics if d.level is Level.ERROR or (strict and d.level is Level.WARNING)]
+    fatal = fatal_diagnostics(corpus, strict)
     if fatal:
         files = len({d.source.path for d in fatal})
         raise Aborted(
@@ -180,7 +185,9 @@ def check_diagnostics(corpus: Corpus, strict: bool) -> None:
 def load_corpus(settings: Settings, paths: list[Path] | None = None) -> Corpus:
     paths = find_dumps(settings.dumps) if paths is None else paths
     if not paths:
-        raise DumpError(f"no dumps (*{DUMP_SUFFIX}) in '{display_path(settings.dumps, settings.root)}'")
+        raise DumpError(
+            f"no dumps (*{DUMP_SUFFIX}) in '{display_path(settings.dumps, settings.root)}'"
+        )
     return build_corpus(parse_dumps(paths, settings.root))
 
 

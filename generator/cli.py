@@ -14,11 +14,19 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import BuildReport, default_settings, display_path, load_corpus, parse_dumps, run
+from .build import (
+    BuildReport,
+    default_settings,
+    display_path,
+    fatal_diagnostics,
+    load_corpus,
+    parse_dumps,
+    run,
+)
 from .config import load_taxonomy
 from .corpus import build_corpus
 from .errors import GeneratorError
-from .models import Corpus, Level, LineKind, Paper
+from .models import Corpus, LineKind, Paper
 
 log = logging.getLogger("generator")
 
@@ -116,15 +124,11 @@ def _check(args: argparse.Namespace) -> int:
     corpus = load_corpus(settings)
     print(_accounting_table(corpus))
     _log_diagnostics(corpus)
-    fatal = [
-        d
-        for d in (*[x for dump in corpus.dumps for x in dump.diagnostics], *corpus.diagnostics)
-        if d.level is Level.ERROR or (settings.strict and d.level is Level.WARNING)
-    ]
-    verdict = "FAILED" if fatal else "OK"
+    fatal = fatal_diagnostics(corpus, settings.strict)
+    seconds = time.perf_counter() - started
     print(
-        f"{verdict}: {len(corpus.dumps)} dumps, {len(corpus.papers)} papers, "
-        f"{len(taxonomy.topics)} topics, {len(fatal)} problems in {time.perf_counter() - started:.2f} s",
+        f"{'FAILED' if fatal else 'OK'}: {len(corpus.dumps)} dumps, {len(corpus.papers)} papers, "
+        f"{len(taxonomy.topics)} topics, {len(fatal)} problems in {seconds:.2f} s",
         file=sys.stderr,
     )
     return 1 if fatal else 0
@@ -139,7 +143,18 @@ def _log_diagnostics(corpus: Corpus) -> None:
 
 
 def _accounting_table(corpus: Corpus) -> str:
-    header = ("dump", "lines", "entries", "papers", "merged", "blank", "chrome", "meta", "unexpl", "diag")
+    header = (
+        "dump",
+        "lines",
+        "entries",
+        "papers",
+        "merged",
+        "blank",
+        "chrome",
+        "meta",
+        "unexpl",
+        "diag",
+    )
     first_seen: dict[str, int] = {}
     for paper in corpus.papers.values():
         first_seen[paper.first_seen.path] = first_seen.get(paper.first_seen.path, 0) + 1
@@ -163,7 +178,10 @@ def _accounting_table(corpus: Corpus) -> str:
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     lines = []
     for row in [header, *rows]:
-        cells = [str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        cells = [
+            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
         lines.append("  ".join(cells))
     return "\n".join(lines)
 
@@ -182,7 +200,8 @@ def paper_record(paper: Paper) -> dict[str, object]:
         "github": list(paper.github),
         "links": list(paper.links),
         "abstract_variants": [
-            {"text": v.text, "sources": [str(s) for s in v.sources]} for v in paper.abstract_variants
+            {"text": v.text, "sources": [str(s) for s in v.sources]}
+            for v in paper.abstract_variants
         ],
         "sources": [str(s) for s in paper.sources],
         "first_seen": str(paper.first_seen),

@@ -83,7 +83,7 @@ def load_taxonomy(path: Path, display: str | None = None) -> Taxonomy:
 
 def parse_taxonomy(text: str, name: str = "topics.yml") -> Taxonomy:
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -125,7 +125,10 @@ def parse_taxonomy(text: str, name: str = "topics.yml") -> Taxonomy:
         if topic is None:
             continue
         if topic.slug in seen:
-            fail(f"duplicate topic '{topic.slug}' (first defined on line {seen[topic.slug]})", topic.line)
+            fail(
+                f"duplicate topic '{topic.slug}' (first defined on line {seen[topic.slug]})",
+                topic.line,
+            )
             continue
         seen[topic.slug] = topic.line
         topics.append(topic)

@@ -19,10 +19,10 @@ Rules (each deterministic, so the same dumps always give the same corpus):
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from slugify import slugify as _slugify
 

@@ -45,7 +45,7 @@ class PartialDate:
         return (self.year or 0, self.month, self.day)
 
 
-class Level(str, enum.Enum):
+class Level(enum.StrEnum):
     ERROR = "error"
     """The dump was not understood: a line is unexplained or an entry is incomplete."""
     WARNING = "warning"
@@ -64,7 +64,7 @@ class Diagnostic:
         return f"{self.source}: {self.level.value}: {self.message}"
 
 
-class LineKind(str, enum.Enum):
+class LineKind(enum.StrEnum):
     """What each line of a dump turned out to be: every line gets exactly one."""
 
     BLANK = "blank"

@@ -133,7 +133,9 @@ class _State:
             return
         if card.abstract is None:
             self.diagnostics.append(
-                Diagnostic(card.source, Level.WARNING, f"title with no abstract: {_clip(card.title)}")
+                Diagnostic(
+                    card.source, Level.WARNING, f"title with no abstract: {_clip(card.title)}"
+                )
             )
         self.entries.append(card.freeze())
         self.card = None
@@ -192,7 +194,9 @@ def parse_dump(text: str, path: str) -> DumpReport:
     layout = _describe_layout(stripped, state.kinds)
     if not state.entries:
         state.diagnostics.append(
-            Diagnostic(SourceRef(path, max(len(lines), 1)), Level.ERROR, "no paper found in this dump")
+            Diagnostic(
+                SourceRef(path, max(len(lines), 1)), Level.ERROR, "no paper found in this dump"
+            )
         )
     return DumpReport(
         path=path,

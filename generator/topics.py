@@ -67,7 +67,9 @@ def compile_phrase(phrase: str) -> Phrase:
     return Phrase(re.compile(rf"{body}{ending}(?!\w)"), case_sensitive=acronym)
 
 
-def score_topic(rule: TopicRule, title: str, abstract: str, taxonomy: Taxonomy) -> TopicMatch | None:
+def score_topic(
+    rule: TopicRule, title: str, abstract: str, taxonomy: Taxonomy
+) -> TopicMatch | None:
     title_lower, abstract_lower = title.lower(), abstract.lower()
     for phrase in rule.exclude:
         compiled = compile_phrase(phrase)
@@ -101,7 +103,9 @@ def assign_topics(corpus: Corpus, taxonomy: Taxonomy) -> Mapping[str, tuple[Topi
     return result
 
 
-def match_paper(paper: Paper, taxonomy: Taxonomy, order: Mapping[str, int]) -> tuple[TopicMatch, ...]:
+def match_paper(
+    paper: Paper, taxonomy: Taxonomy, order: Mapping[str, int]
+) -> tuple[TopicMatch, ...]:
     abstract = paper.abstract or ""
     found = [
         match

@@ -1,0 +1,53 @@
+# Paper Atlas: every command bootstraps the local virtual environment (.venv) from the
+# pinned requirements first, so a fresh clone needs nothing but Python 3.11+ and make.
+#
+#   make serve   generate and serve the site with live reload on http://127.0.0.1:8000/
+#   make site    generate and build the site into site/ (strict: any warning fails)
+#   make test    install the test tools and run the whole test suite
+#   make check   validate the dumps and the taxonomy without writing anything
+#   make lock    re-resolve requirements*.in into the pinned requirements*.txt
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Material prints a banner about MkDocs 2 on every build; it is not a warning about us.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve site test check lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+serve: $(VENV)/.installed
+	$(BIN)/mkdocs serve
+
+site: $(VENV)/.installed
+	$(BIN)/mkdocs build --strict
+
+check: $(VENV)/.installed
+	$(BIN)/python -m generator check --strict
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet -r requirements.in
+	{ echo "# Exact versions of everything requirements.in resolves to, as tested. Regenerate with \`make lock\`."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable; } > requirements.txt
+	.lock-venv/bin/python -m pip install --quiet -r requirements-dev.in
+	{ echo "# Exact versions of the test tools (requirements-dev.in), as tested. Regenerate with \`make lock\`."; \
+	  echo "-r requirements.txt"; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -vxFf requirements.txt; } > requirements-dev.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf site build/docs/papers build/docs/topics build/docs/*.md build/docs/.nav.yml

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.build import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+GOLDEN_INPUT = FIXTURES / "golden"
+GOLDEN_OUTPUT = ROOT / "tests" / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the fixture dumps instead of comparing (review the diff)",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def fixture_settings(out: Path, **overrides) -> Settings:
+    """Settings for the golden fixture corpus, paths shown relative to the repository."""
+    values = {
+        "dumps": GOLDEN_INPUT / "dumps",
+        "topics": GOLDEN_INPUT / "topics.yml",
+        "out": out,
+        "root": ROOT,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def seed_settings(out: Path, **overrides) -> Settings:
+    values = {
+        "dumps": ROOT / "content" / "dumps",
+        "topics": ROOT / "content" / "topics.yml",
+        "out": out,
+        "root": ROOT,
+    }
+    values.update(overrides)
+    return Settings(**values)

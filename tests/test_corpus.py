@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from generator.corpus import (
+    assign_slugs,
+    build_corpus,
+    find_links,
+    github_repo,
+    normalise_title,
+    slugify,
+)
+from generator.models import Level, PartialDate, SourceRef
+from generator.parse import parse_dump
+
+HEADER = "new\n\nSubscribe\n\nbyAK and the research community\n\n"
+
+
+def dump(path: str, *cards: str) -> object:
+    return parse_dump(HEADER + "\n\n".join(cards) + "\n", path)
+
+
+def test_normalise_title_ignores_case_punctuation_spacing_and_unicode_forms() -> None:
+    key = normalise_title("Attention Is All You Need")
+    assert normalise_title("attention  is all you need!") == key
+    assert normalise_title("Attention-Is All You Need.") == key
+    assert normalise_title("Ａｔｔｅｎｔｉｏｎ Is All You Need") == key  # full-width forms
+    assert normalise_title("Schro\u0308dinger Bridge") == normalise_title("Schrödinger Bridge")
+    assert normalise_title("Attention Is Not All You Need") != key
+
+
+def test_slugify_is_ascii_and_cut_at_a_word_boundary() -> None:
+    assert slugify("Light Schrödinger Bridge") == "light-schrodinger-bridge"
+    long_slug = slugify(
+        "Divide and Translate: Compositional First-Order Logic Translation and Verification"
+        " for Complex Logical Reasoning"
+    )
+    assert len(long_slug) <= 80
+    assert long_slug == "divide-and-translate-compositional-first-order-logic-translation-and"
+    assert slugify("!!!") == "paper"
+
+
+def test_slug_collisions_keep_the_plain_slug_for_the_first_seen_paper() -> None:
+    early, late = SourceRef("a.txt", 1), SourceRef("b.txt", 1)
+    slugs = assign_slugs([("x y", late, "X: Y"), ("x y!", early, "X Y")])
+    assert slugs["x y!"] == "x-y"
+    assert slugs["x y"].startswith("x-y-") and len(slugs["x y"]) == len("x-y-") + 8
+    # The suffix depends only on the paper's own key, not on the other papers.
+    again = assign_slugs([("x y", late, "X: Y"), ("x y!", early, "X Y"), ("z", late, "X Y")])
+    assert again["x y"] == slugs["x y"]
+
+
+def test_links_and_github_repos_are_found_without_trailing_punctuation() -> None:
+    text = "Code at https://github.com/Owner/repo.git. See (https://example.org/page), too."
+    assert find_links(text) == ("https://github.com/Owner/repo.git", "https://example.org/page")
+    assert github_repo("https://github.com/Owner/repo.git") == "https://github.com/Owner/repo"
+    assert github_repo("https://github.com/Owner/repo/tree/main") == "https://github.com/Owner/repo"
+    assert github_repo("https://example.org/page") is None
+
+
+def test_same_paper_in_two_dumps_merges_and_keeps_both_sources() -> None:
+    a = dump("a.txt", "Sparse Attention\n\nShort abstract.")
+    b = dump("b.txt", "sparse attention!\n\nA longer abstract, with more words.")
+    corpus = build_corpus([a, b])
+    (paper,) = corpus.papers.values()
+    assert paper.title == "Sparse Attention"  # as written at the first source
+    assert paper.abstract == "A longer abstract, with more words."  # the longest wording
+    assert [v.text for v in paper.abstract_variants] == [
+        "A longer abstract, with more words.",
+        "Short abstract.",
+    ]
+    assert paper.sources == (SourceRef("a.txt", 7), SourceRef("b.txt", 7))
+    assert paper.first_seen == SourceRef("a.txt", 7)
+
+
+def test_equal_length_abstracts_keep_the_earliest() -> None:
+    a = dump("a.txt", "T\n\nabc--def")
+    b = dump("b.txt", "T\n\nabc -def")
+    (paper,) = build_corpus([a, b]).papers.values()
+    assert paper.abstract == "abc--def"
+
+
+def test_duplicate_within_one_dump_is_noted() -> None:
+    corpus = build_corpus([dump("a.txt", "T\n\nAbs.", "Other\n\nAbs 2.", "T\n\nAbs.")])
+    assert len(corpus.papers) == 2
+    (note,) = corpus.diagnostics
+    assert (note.level, str(note.source)) == (Level.INFO, "a.txt:15")
+    assert "same paper as line 7" in note.message
+
+
+def test_conflicting_author_counts_keep_the_first_and_warn_with_both_places() -> None:
+    a = dump("a.txt", "T\n\nAbs.\n\n  • 3 authors\n·\nJun 1, 2020")
+    b = dump("b.txt", "T\n\nAbs.\n\n  • 4 authors\n·\nJun 1")
+    corpus = build_corpus([a, b])
+    (paper,) = corpus.papers.values()
+    assert paper.authors == 3
+    assert paper.published == PartialDate(6, 1, 2020)
+    (warning,) = corpus.diagnostics
+    assert warning.level is Level.WARNING
+    assert str(warning) == "b.txt:7: warning: authors 4 differs from 3 at a.txt:7; kept the earlier"
+
+
+def test_month_day_date_is_completed_by_a_source_that_shows_the_year() -> None:
+    a = dump("a.txt", "T\n\nAbs.\n\n  • 3 authors\n·\nJun 1")
+    b = dump("b.txt", "T\n\nAbs.\n\n  • 3 authors\n·\nJun 1, 2021 5")
+    (paper,) = build_corpus([a, b]).papers.values()
+    assert paper.published == PartialDate(6, 1, 2021)
+    assert [(s.value, str(s.source)) for s in paper.comments] == [(5, "b.txt:7")]
+
+
+def test_corpus_is_in_slug_order_whatever_the_dump_order() -> None:
+    a = dump("a.txt", "Zeta\n\nAbs.", "Alpha\n\nAbs.")
+    assert list(build_corpus([a]).papers) == ["alpha", "zeta"]

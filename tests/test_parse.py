@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import textwrap
+
+from generator.models import Level, LineKind, PartialDate, SourceRef
+from generator.parse import parse_date, parse_dump, split_lines
+
+HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\nMar 19\n\n"
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def test_split_lines_numbers_lines_like_an_editor() -> None:
+    assert split_lines("a\nb") == ["a", "b"]
+    assert split_lines("a\nb\n") == ["a", "b"]
+    assert split_lines("a\r\nb\r\n") == ["a", "b"]
+    assert split_lines("a\n\n") == ["a", ""]
+
+
+def test_parse_date_full_month_day_and_comment_count() -> None:
+    assert parse_date("Jun 1, 2020") == (PartialDate(6, 1, 2020), None)
+    assert parse_date("Sep 10, 2024 2") == (PartialDate(9, 10, 2024), 2)
+    assert parse_date("Aug 9") == (PartialDate(8, 9, None), None)
+    assert parse_date("Dec 3 12") == (PartialDate(12, 3, None), 12)
+    assert parse_date("Feb 30, 2024") is None
+    assert parse_date("Feb 29") == (PartialDate(2, 29, None), None)
+    assert parse_date("Mars 3") is None
+
+
+def test_partial_date_iso_keeps_the_year_unknown() -> None:
+    assert PartialDate(9, 22).iso() == "--09-22"
+    assert PartialDate(6, 1, 2020).iso() == "2020-06-01"
+    assert PartialDate(9, 22).display() == "Sep 22"
+
+
+def test_blank_separated_pairs_give_one_entry_per_pair() -> None:
+    text = HEADER + "First Title\n\nFirst abstract.\n\nSecond Title\n\nSecond abstract."
+    report = parse_dump(text, "d.txt")
+    assert [(e.title, e.abstract) for e in report.entries] == [
+        ("First Title", "First abstract."),
+        ("Second Title", "Second abstract."),
+    ]
+    assert report.entries[0].source == SourceRef("d.txt", 11)
+    assert report.entries[1].abstract_source == SourceRef("d.txt", 17)
+    assert report.page_date == PartialDate(3, 19)
+    assert report.diagnostics == ()
+
+
+def test_cards_with_metadata_keep_authors_date_and_comments() -> None:
+    text = HEADER + dedent(
+        """
+        ADAHESSIAN: An Adaptive Optimizer
+
+        We introduce ADAHESSIAN.
+
+          • 6 authors
+        ·
+        Jun 1, 2020
+
+        Ferret: Federated Tuning
+
+        Large Language Models are useful.
+
+          • 1 authors
+        ·
+        Sep 10 2
+        """
+    )
+    first, second = parse_dump(text, "d.txt").entries
+    assert (first.authors, first.published, first.comments) == (6, PartialDate(6, 1, 2020), None)
+    assert (second.authors, second.published, second.comments) == (1, PartialDate(9, 10), 2)
+
+
+def test_organisation_line_stands_in_for_the_author_count() -> None:
+    text = HEADER + "BigCodeBench\n\nAbstract text.\n\nbigcode BigCode\n·\nJun 22, 2024 8\n"
+    (entry,) = parse_dump(text, "d.txt").entries
+    assert entry.organisation == "bigcode BigCode"
+    assert entry.authors is None
+    assert entry.comments == 8
+
+
+def test_compact_layout_with_subscribe_glued_to_the_first_title() -> None:
+    text = (
+        "Get trending papers in your email inbox once a day!\n"
+        "Get trending papers in your email inbox!\n"
+        "SubscribeAddition is All You Need\n"
+        "Large neural networks spend most computation on multiplications.\n"
+        "A Grand Unification\n"
+        "Quantum algorithms offer speedups.\n"
+    )
+    report = parse_dump(text, "c.txt")
+    assert [e.title for e in report.entries] == ["Addition is All You Need", "A Grand Unification"]
+    assert report.entries[0].source == SourceRef("c.txt", 3)
+    assert report.layout == "compact (no blank lines)"
+
+
+def test_every_line_gets_exactly_one_kind() -> None:
+    text = HEADER + "T\n\nAbstract.\n\n  • 2 authors\n·\nMay 2\n"
+    report = parse_dump(text, "d.txt")
+    assert len(report.line_kinds) == report.line_count == 17
+    assert report.count(LineKind.BOILERPLATE) == 4
+    assert report.count(LineKind.PAGE_DATE) == 1
+    assert report.count(LineKind.TITLE) == 1
+    assert report.count(LineKind.ABSTRACT) == 1
+    assert report.count(LineKind.METADATA) == 3
+    assert report.count(LineKind.BLANK) == 7
+    assert report.count(LineKind.UNEXPLAINED) == 0
+
+
+def test_metadata_with_no_paper_is_reported_with_its_line() -> None:
+    text = HEADER + "T\n\nAbstract.\n\n  • 2 authors\n·\nMay 2\n·\n"
+    report = parse_dump(text, "d.txt")
+    (diagnostic,) = report.diagnostics
+    assert diagnostic.level is Level.ERROR
+    assert str(diagnostic.source) == "d.txt:18"
+    assert "metadata that belongs to no paper" in diagnostic.message
+    assert report.line_kinds[17] is LineKind.UNEXPLAINED
+
+
+def test_title_without_abstract_at_the_end_is_a_warning_naming_its_line() -> None:
+    text = HEADER + "T\n\nAbstract.\n\nCut Off Title\n"
+    report = parse_dump(text, "d.txt")
+    assert report.entries[-1].abstract is None
+    (diagnostic,) = report.diagnostics
+    assert (str(diagnostic.source), diagnostic.level) == ("d.txt:15", Level.WARNING)
+
+
+def test_a_title_as_long_as_an_abstract_is_an_error() -> None:
+    text = HEADER + "T\n\nAbstract.\n\n" + "word " * 200 + "\n"
+    report = parse_dump(text, "d.txt")
+    assert any(d.level is Level.ERROR and d.source.line == 15 for d in report.diagnostics)
+
+
+def test_dump_without_papers_is_an_error() -> None:
+    report = parse_dump("new\nSubscribe\n", "empty.txt")
+    assert report.entries == ()
+    assert [d.message for d in report.errors] == ["no paper found in this dump"]
+
+
+def test_text_is_kept_exactly_as_written() -> None:
+    title = "Learn *Everything*: {{ 7*7 }} <b>|</b> \\x_1"
+    report = parse_dump(HEADER + f"{title}\n\n  spaced abstract ^2 \t\n", "d.txt")
+    assert report.entries[0].title == title
+    assert report.entries[0].abstract == "spaced abstract ^2"
