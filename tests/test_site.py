@@ -1,0 +1,178 @@
+"""End to end: the real mkdocs build of a project laid out like the repository."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import GOLDEN_INPUT, ROOT
+
+pytestmark = pytest.mark.slow
+
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+HREF_RE = re.compile(r'href="([^"#]+)(?:#[^"]*)?"')
+
+
+def make_project(tmp_path: Path, dumps: Path, topics: Path) -> Path:
+    """mkdocs.yml, overrides and the generator of this repository, with the given inputs."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    shutil.copytree(ROOT / "generator", project / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(dumps, project / "content" / "dumps")
+    shutil.copy(topics, project / "content" / "topics.yml")
+    (project / "build" / "docs").mkdir(parents=True)
+    shutil.copy(ROOT / "build" / "docs" / ".gitignore", project / "build" / "docs" / ".gitignore")
+    return project
+
+
+def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SITE_URL", None)
+    return subprocess.run(
+        [*MKDOCS, "build", "--strict"], cwd=project, capture_output=True, text=True,
+        env=env, check=False,
+    )
+
+
+def links_of(page: Path) -> set[Path]:
+    """Resolved local pages a built page links to."""
+    targets = set()
+    for href in HREF_RE.findall(page.read_text()):
+        if "://" in href or href.startswith(("mailto:", "javascript:")):
+            continue
+        target = (page.parent / href).resolve()
+        targets.add(target / "index.html" if target.is_dir() else target)
+    return targets
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("seed")
+    project = make_project(tmp, ROOT / "content" / "dumps", ROOT / "content" / "topics.yml")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return project / "site"
+
+
+def test_seed_site_has_a_page_for_every_paper(seed_site: Path) -> None:
+    pages = sorted((seed_site / "papers").glob("*/index.html"))
+    assert len(pages) == 466
+
+
+def test_seed_site_has_every_topic_page_and_they_link_both_ways(seed_site: Path) -> None:
+    taxonomy = yaml.safe_load((ROOT / "content" / "topics.yml").read_text())
+    slugs = [t["slug"] for t in taxonomy["topics"]] + ["unclassified"]
+    linked_papers: set[Path] = set()
+    for slug in slugs:
+        topic_page = seed_site / "topics" / slug / "index.html"
+        assert topic_page.exists(), slug
+        for paper_page in links_of(topic_page):
+            if paper_page.parent.parent.name != "papers":
+                continue
+            linked_papers.add(paper_page)
+            assert paper_page.exists(), paper_page
+            assert topic_page in links_of(paper_page), (topic_page, paper_page)
+    # Every paper is reachable from a topic page (or from Unclassified).
+    assert linked_papers == set((seed_site / "papers").glob("*/index.html"))
+
+
+def test_papers_stay_out_of_the_nav(seed_site: Path) -> None:
+    home = (seed_site / "index.html").read_text()
+    nav = home[home.index('<nav class="md-nav md-nav--primary"'):]
+    assert "papers/" not in nav[: nav.index("</nav>")]
+
+
+def test_search_index_holds_every_paper(seed_site: Path) -> None:
+    index = (seed_site / "search" / "search_index.json").read_text()
+    locations = set(re.findall(r'"location":"(papers/[^/#"]+/)"', index))
+    assert len(locations) == 466
+
+
+def test_no_third_party_host_is_requested(seed_site: Path) -> None:
+    page = next((seed_site / "papers").glob("*/index.html")).read_text()
+    for tag in re.findall(r"<(?:script|link|img)[^>]+>", page):
+        for url in re.findall(r'(?:src|href)="(https?://[^"]+)"', tag):
+            pytest.fail(f"page loads {url}")
+    assert "fonts.googleapis.com" not in page
+
+
+def test_hostile_text_renders_as_text(tmp_path: Path) -> None:
+    project = make_project(tmp_path, GOLDEN_INPUT / "dumps", GOLDEN_INPUT / "topics.yml")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    slug = "quantum-circuits-learn-everything-7-7-and-script-alert-1-script"
+    page = (project / "site" / "papers" / slug / "index.html").read_text()
+    assert "<script>alert(1)</script>" not in page
+    assert 'href="javascript:alert' not in page
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert "Quantum Circuits Learn *Everything*: {{ 7*7 }} and <script>alert(1)</script>" in text
+    assert "|x|^2 + \\lambda_1 where x_i ~ N(0,1); see [this](javascript:alert(1))" in text
+    assert "{% raw %}" in text
+    title = re.search(r"<title>(.*?)</title>", page, re.S)[1]
+    assert html.unescape(title).startswith("Quantum Circuits Learn *Everything*: {{ 7*7 }} and <script>")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return 0
+
+
+def _wait_for(url: str, status: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if _get(url) == status:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_serve_picks_up_a_new_dump_without_a_restart(tmp_path: Path) -> None:
+    project = make_project(tmp_path, GOLDEN_INPUT / "dumps", GOLDEN_INPUT / "topics.yml")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SITE_URL", None)
+    server = subprocess.Popen(
+        [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert _wait_for(base, 200, 60), "mkdocs serve did not come up"
+        new_page = base + "papers/a-brand-new-paper-about-robots/"
+        assert _get(new_page) == 404
+        (project / "content" / "dumps" / "d_new.txt").write_text(
+            "Subscribe\n\nA Brand New Paper About Robots\n\nA robot learns to walk.\n"
+        )
+        assert _wait_for(new_page, 200, 60), "the new dump never reached the served site"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
