@@ -46,13 +46,26 @@ def test_parse_prints_466_records_for_the_seed_dumps() -> None:
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == 466
     assert sum(len({s.split(":")[0] for s in r["sources"]}) > 1 for r in records) == 40
-    assert set(records[0]) >= {"title", "abstract", "authors", "published", "upvotes", "comments",
-                               "sources"}
+    assert set(records[0]) >= {
+        "title",
+        "abstract",
+        "authors",
+        "published",
+        "upvotes",
+        "comments",
+        "sources",
+    }
     bigcode = next(r for r in records if r["title"].startswith("BigCodeBench"))
     assert (bigcode["organisation"], bigcode["published"], bigcode["comments"][0]["value"]) == (
-        "bigcode BigCode", "2024-06-22", 8)
-    assert result.stderr.strip().splitlines()[-1].startswith(
-        "Parsed 466 papers (519 entries) from 5 dumps in ")
+        "bigcode BigCode",
+        "2024-06-22",
+        8,
+    )
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("Parsed 466 papers (519 entries) from 5 dumps in ")
+    )
 
 
 def test_check_prints_the_accounting_and_passes_on_the_seeds() -> None:
@@ -66,8 +79,12 @@ def test_build_ends_with_a_one_line_summary(project: Path) -> None:
     result = run_cli("build", cwd=project)
     assert result.returncode == 0, result.stderr
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("Generated 4 paper pages and 5 topic pages (with Unclassified) from 3 dumps")
-    assert (project / "build" / "docs" / "papers" / "a-benchmark-of-tabular-data-cleaning.md").exists()
+    assert last.startswith(
+        "Generated 4 paper pages and 5 topic pages (with Unclassified) from 3 dumps"
+    )
+    assert (
+        project / "build" / "docs" / "papers" / "a-benchmark-of-tabular-data-cleaning.md"
+    ).exists()
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,10 @@ import textwrap
 from generator.models import Level, LineKind, PartialDate, SourceRef
 from generator.parse import parse_date, parse_dump, split_lines
 
-HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\nMar 19\n\n"
+HEADER = (
+    "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
+    "byAK and the research community\n\nMar 19\n\n"
+)
 
 
 def dedent(text: str) -> str:

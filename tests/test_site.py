@@ -30,8 +30,9 @@ def make_project(tmp_path: Path, dumps: Path, topics: Path) -> Path:
     project.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     shutil.copytree(ROOT / "overrides", project / "overrides")
-    shutil.copytree(ROOT / "generator", project / "generator",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "generator", project / "generator", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copytree(dumps, project / "content" / "dumps")
     shutil.copy(topics, project / "content" / "topics.yml")
     (project / "build" / "docs").mkdir(parents=True)
@@ -43,8 +44,12 @@ def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("SITE_URL", None)
     return subprocess.run(
-        [*MKDOCS, "build", "--strict"], cwd=project, capture_output=True, text=True,
-        env=env, check=False,
+        [*MKDOCS, "build", "--strict"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
 
 
@@ -93,7 +98,7 @@ def test_seed_site_has_every_topic_page_and_they_link_both_ways(seed_site: Path)
 
 def test_papers_stay_out_of_the_nav(seed_site: Path) -> None:
     home = (seed_site / "index.html").read_text()
-    nav = home[home.index('<nav class="md-nav md-nav--primary"'):]
+    nav = home[home.index('<nav class="md-nav md-nav--primary"') :]
     assert "papers/" not in nav[: nav.index("</nav>")]
 
 
@@ -124,7 +129,9 @@ def test_hostile_text_renders_as_text(tmp_path: Path) -> None:
     assert "|x|^2 + \\lambda_1 where x_i ~ N(0,1); see [this](javascript:alert(1))" in text
     assert "{% raw %}" in text
     title = re.search(r"<title>(.*?)</title>", page, re.S)[1]
-    assert html.unescape(title).startswith("Quantum Circuits Learn *Everything*: {{ 7*7 }} and <script>")
+    assert html.unescape(title).startswith(
+        "Quantum Circuits Learn *Everything*: {{ 7*7 }} and <script>"
+    )
 
 
 def _free_port() -> int:
@@ -159,8 +166,12 @@ def test_serve_picks_up_a_new_dump_without_a_restart(tmp_path: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("SITE_URL", None)
     server = subprocess.Popen(
-        [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert _wait_for(base, 200, 60), "mkdocs serve did not come up"

@@ -70,18 +70,31 @@ def test_slam_trap_a_language_model_named_slam_is_not_robotics() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("topics:\n  - slug: a\n    name: A\n    phrases: [x y]\n  - slug: a\n    name: B\n"
-         "    phrases: [z z]\n", "t.yml:5: duplicate topic 'a' (first defined on line 2)"),
-        ("topics:\n  - slug: a\n    name: A\n    parent: nope\n    phrases: [xy]\n",
-         "t.yml:2: topic 'a' has unknown parent 'nope'"),
-        ("topics:\n  - slug: a\n    name: A\n    phrases: []\n",
-         "t.yml:2: topic 'a' has no phrases, so it can never match"),
-        ("topics:\n  - slug: Bad Slug\n    name: A\n    phrases: [xy]\n",
-         "t.yml:2: topic slug 'Bad Slug' must be lower-case words joined by hyphens"),
-        ("topics:\n  - slug: a\n    name: A\n    phrases: [x]\n",
-         "t.yml:2: topic 'a': phrase 'x' is too short to match on its own"),
-        ("topics:\n  - slug: a\n    nam: A\n    phrases: [xy]\n",
-         "t.yml:2: unknown key 'nam' in topic"),
+        (
+            "topics:\n  - slug: a\n    name: A\n    phrases: [x y]\n  - slug: a\n    name: B\n"
+            "    phrases: [z z]\n",
+            "t.yml:5: duplicate topic 'a' (first defined on line 2)",
+        ),
+        (
+            "topics:\n  - slug: a\n    name: A\n    parent: nope\n    phrases: [xy]\n",
+            "t.yml:2: topic 'a' has unknown parent 'nope'",
+        ),
+        (
+            "topics:\n  - slug: a\n    name: A\n    phrases: []\n",
+            "t.yml:2: topic 'a' has no phrases, so it can never match",
+        ),
+        (
+            "topics:\n  - slug: Bad Slug\n    name: A\n    phrases: [xy]\n",
+            "t.yml:2: topic slug 'Bad Slug' must be lower-case words joined by hyphens",
+        ),
+        (
+            "topics:\n  - slug: a\n    name: A\n    phrases: [x]\n",
+            "t.yml:2: topic 'a': phrase 'x' is too short to match on its own",
+        ),
+        (
+            "topics:\n  - slug: a\n    nam: A\n    phrases: [xy]\n",
+            "t.yml:2: unknown key 'nam' in topic",
+        ),
         ("topics: [\n", "t.yml:2: invalid YAML"),
     ],
 )

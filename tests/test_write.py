@@ -9,7 +9,7 @@ from generator.errors import OutputError
 from generator.write import write_tree
 
 
-def P(path: str) -> PurePosixPath:  # noqa: N802 - reads like a literal
+def P(path: str) -> PurePosixPath:
     return PurePosixPath(path)
 
 
