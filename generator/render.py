@@ -8,6 +8,7 @@ colons, quotes and `---`.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -60,6 +61,26 @@ SEARCH_LINKS = (
     ("arXiv", "https://arxiv.org/search/?query={q}&searchtype=title"),
     ("Semantic Scholar", "https://www.semanticscholar.org/search?q={q}"),
 )
+
+
+def paper_path(slug: str) -> PurePosixPath:
+    return PurePosixPath("papers", f"{slug}.md")
+
+
+def topic_path(slug: str) -> PurePosixPath:
+    """`topics/<slug>/index.md`: an index page, so that Material's `navigation.indexes`
+    makes it the page of its nav section (the URL is `/topics/<slug>/` either way)."""
+    return PurePosixPath("topics", slug, "index.md")
+
+
+TOPICS_INDEX = PurePosixPath("topics", "index.md")
+HOME = PurePosixPath("index.md")
+HEALTH = PurePosixPath("health.md")
+
+
+def link(source: PurePosixPath, target: PurePosixPath) -> str:
+    """The relative Markdown link from one generated page to another (MkDocs checks it)."""
+    return posixpath.relpath(str(target), str(source.parent))
 
 
 def md_escape(text: str) -> str:
@@ -121,6 +142,7 @@ class PaperContext(TypedDict):
     title: str
     metadata: list[str]
     topics: list[TopicLink]
+    unclassified_href: str
     abstract: str | None
     other_abstracts: list[tuple[str, str]]
     github: list[str]
@@ -186,27 +208,16 @@ class SiteInput:
 
 def render_site(site: SiteInput) -> dict[PurePosixPath, str]:
     env = make_environment()
+    paper, topic = env.get_template("paper.md.j2"), env.get_template("topic.md.j2")
     pages: dict[PurePosixPath, str] = {}
-    for slug, paper in site.corpus.papers.items():
-        context = paper_context(paper, site)
-        pages[PurePosixPath("papers", f"{slug}.md")] = env.get_template("paper.md.j2").render(
-            context
-        )
+    for slug, record in site.corpus.papers.items():
+        pages[paper_path(slug)] = paper.render(paper_context(record, site))
     for rule in site.taxonomy.topics:
-        context = topic_context(rule, site)
-        pages[PurePosixPath("topics", f"{rule.slug}.md")] = env.get_template("topic.md.j2").render(
-            context
-        )
-    pages[PurePosixPath("topics", f"{UNCLASSIFIED}.md")] = env.get_template("topic.md.j2").render(
-        unclassified_context(site)
-    )
-    pages[PurePosixPath("topics", "index.md")] = env.get_template("topics_index.md.j2").render(
-        topics_index_context(site)
-    )
-    pages[PurePosixPath("index.md")] = env.get_template("home.md.j2").render(home_context(site))
-    pages[PurePosixPath("health.md")] = env.get_template("health.md.j2").render(
-        health_context(site)
-    )
+        pages[topic_path(rule.slug)] = topic.render(topic_context(rule, site))
+    pages[topic_path(UNCLASSIFIED)] = topic.render(unclassified_context(site))
+    pages[TOPICS_INDEX] = env.get_template("topics_index.md.j2").render(topics_index_context(site))
+    pages[HOME] = env.get_template("home.md.j2").render(home_context(site))
+    pages[HEALTH] = env.get_template("health.md.j2").render(health_context(site))
     pages[NAV_FILE] = render_nav(site)
     return pages
 
@@ -215,10 +226,11 @@ def render_site(site: SiteInput) -> dict[PurePosixPath, str]:
 
 
 def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
+    here = paper_path(paper.slug)
     topics = [
         TopicLink(
             name=site.taxonomy.get(m.topic).name,
-            href=f"../topics/{m.topic}.md",
+            href=link(here, topic_path(m.topic)),
             reason=m.reason,
         )
         for m in site.assignments.get(paper.slug, ())
@@ -238,6 +250,7 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         title=md_escape(paper.title),
         metadata=paper_metadata(paper),
         topics=topics,
+        unclassified_href=link(here, topic_path(UNCLASSIFIED)),
         abstract=md_escape(paper.abstract) if paper.abstract else None,
         other_abstracts=other,
         github=list(paper.github),
@@ -280,12 +293,16 @@ def _summary(abstract: str | None, limit: int = 200) -> str:
 # --- topic pages ---------------------------------------------------------------------------
 
 
-def paper_rows(slugs: tuple[str, ...], corpus: Corpus, prefix: str) -> list[PaperRow]:
+def paper_rows(slugs: tuple[str, ...], corpus: Corpus, here: PurePosixPath) -> list[PaperRow]:
     """Newest first; papers whose year is unknown after dated ones; then by title."""
     papers = [corpus.papers[slug] for slug in slugs]
     papers.sort(key=_newest_first)
     return [
-        PaperRow(title=md_escape(p.title), href=f"{prefix}{p.slug}.md", details=_row_details(p))
+        PaperRow(
+            title=md_escape(p.title),
+            href=link(here, paper_path(p.slug)),
+            details=_row_details(p),
+        )
         for p in papers
     ]
 
@@ -310,10 +327,10 @@ def _row_details(paper: Paper) -> str:
     return " · ".join(parts)
 
 
-def topic_row(rule: TopicRule, site: SiteInput, prefix: str, depth: int = 0) -> TopicRow:
+def topic_row(rule: TopicRule, site: SiteInput, here: PurePosixPath, depth: int = 0) -> TopicRow:
     return TopicRow(
         name=rule.name,
-        href=f"{prefix}{rule.slug}.md",
+        href=link(here, topic_path(rule.slug)),
         count=len(site.members[rule.slug]),
         description=rule.description,
         depth=depth,
@@ -321,14 +338,15 @@ def topic_row(rule: TopicRule, site: SiteInput, prefix: str, depth: int = 0) -> 
 
 
 def topic_context(rule: TopicRule, site: SiteInput) -> TopicContext:
+    here = topic_path(rule.slug)
     parent = site.taxonomy.get(rule.parent) if rule.parent else None
     return TopicContext(
         front_matter=front_matter({"title": html_text(rule.name)}),
         name=md_escape(rule.name),
         description=md_escape(rule.description),
-        parent=topic_row(parent, site, "") if parent else None,
-        children=[topic_row(child, site, "") for child in site.taxonomy.children(rule.slug)],
-        papers=paper_rows(site.members[rule.slug], site.corpus, "../papers/"),
+        parent=topic_row(parent, site, here) if parent else None,
+        children=[topic_row(child, site, here) for child in site.taxonomy.children(rule.slug)],
+        papers=paper_rows(site.members[rule.slug], site.corpus, here),
     )
 
 
@@ -342,17 +360,17 @@ def unclassified_context(site: SiteInput) -> TopicContext:
         ),
         parent=None,
         children=[],
-        papers=paper_rows(site.members[UNCLASSIFIED], site.corpus, "../papers/"),
+        papers=paper_rows(site.members[UNCLASSIFIED], site.corpus, topic_path(UNCLASSIFIED)),
     )
 
 
-def topic_tree(site: SiteInput, prefix: str) -> list[TopicRow]:
+def topic_tree(site: SiteInput, here: PurePosixPath) -> list[TopicRow]:
     """Every topic, each followed by its sub-topics, in taxonomy order."""
     rows: list[TopicRow] = []
 
     def walk(parent: str | None, depth: int) -> None:
         for rule in site.taxonomy.children(parent):
-            rows.append(topic_row(rule, site, prefix, depth))
+            rows.append(topic_row(rule, site, here, depth))
             walk(rule.slug, depth + 1)
 
     walk(None, 0)
@@ -362,10 +380,10 @@ def topic_tree(site: SiteInput, prefix: str) -> list[TopicRow]:
 def topics_index_context(site: SiteInput) -> TopicsIndexContext:
     return TopicsIndexContext(
         front_matter=front_matter({"title": "Topics"}),
-        rows=topic_tree(site, ""),
+        rows=topic_tree(site, TOPICS_INDEX),
         unclassified=TopicRow(
             name="Unclassified",
-            href=f"{UNCLASSIFIED}.md",
+            href=link(TOPICS_INDEX, topic_path(UNCLASSIFIED)),
             count=len(site.members[UNCLASSIFIED]),
             description="Papers that match no topic.",
             depth=0,
@@ -378,7 +396,7 @@ def topics_index_context(site: SiteInput) -> TopicsIndexContext:
 
 
 def home_context(site: SiteInput) -> HomeContext:
-    rows = [r for r in topic_tree(site, "topics/") if r.depth == 0]
+    rows = [r for r in topic_tree(site, HOME) if r.depth == 0]
     rows.sort(key=lambda r: -r.count)  # stable: equal counts keep taxonomy order
     return HomeContext(
         front_matter=front_matter({"title": "Paper Atlas", "hide": ["navigation"]}),
@@ -442,7 +460,7 @@ def render_nav(site: SiteInput) -> str:
         items: list[object] = []
         for rule in site.taxonomy.children(parent):
             children = subtree(rule.slug)
-            page = f"topics/{rule.slug}.md"
+            page = str(topic_path(rule.slug))
             if children:
                 items.append({rule.name: [page, *children]})
             else:
@@ -450,15 +468,15 @@ def render_nav(site: SiteInput) -> str:
         return items
 
     nav = [
-        {"Home": "index.md"},
+        {"Home": str(HOME)},
         {
             "Topics": [
-                "topics/index.md",
+                str(TOPICS_INDEX),
                 *subtree(None),
-                {"Unclassified": f"topics/{UNCLASSIFIED}.md"},
+                {"Unclassified": str(topic_path(UNCLASSIFIED))},
             ]
         },
-        {"Corpus health": "health.md"},
+        {"Corpus health": str(HEALTH)},
     ]
     header = "# Generated by `python -m generator build`: the site navigation (MkDocs `nav:`).\n"
     return header + yaml.safe_dump({"nav": nav}, sort_keys=False, allow_unicode=True, width=1000)

@@ -87,7 +87,7 @@ def test_seed_site_has_every_topic_page_and_they_link_both_ways(seed_site: Path)
         topic_page = seed_site / "topics" / slug / "index.html"
         assert topic_page.exists(), slug
         for paper_page in links_of(topic_page):
-            if paper_page.parent.parent.name != "papers":
+            if paper_page.parent.parent.name != "papers":  # a link to a topic or the home
                 continue
             linked_papers.add(paper_page)
             assert paper_page.exists(), paper_page
