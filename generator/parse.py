@@ -198,6 +198,18 @@ def parse_dump(text: str, path: str) -> DumpReport:
                 SourceRef(path, max(len(lines), 1)), Level.ERROR, "no paper found in this dump"
             )
         )
+    elif LineKind.BOILERPLATE not in state.kinds and LineKind.METADATA not in state.kinds:
+        # Any text alternates "title, abstract" if you squint: without a single line of
+        # the listing's chrome or card metadata, the papers would be invented.
+        state.diagnostics.append(
+            Diagnostic(
+                SourceRef(path, 1),
+                Level.ERROR,
+                "does not look like a Hugging Face Papers listing: no page chrome "
+                "('Get trending papers in your email inbox!', 'Subscribe', ...) and no "
+                "paper metadata ('N authors', dates) found",
+            )
+        )
     return DumpReport(
         path=path,
         line_count=len(lines),

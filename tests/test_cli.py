@@ -96,6 +96,10 @@ def test_build_ends_with_a_one_line_summary(project: Path) -> None:
         ("Title\n\nAbstract\n".encode("utf-16"), "content/dumps/z.txt: file is UTF-16"),
         (b"new\nSubscribe\n", "content/dumps/z.txt:2: error: no paper found in this dump"),
         (
+            b"Dear diary\n\nToday I read a paper.\n",
+            "content/dumps/z.txt:1: error: does not look like a Hugging Face Papers listing",
+        ),
+        (
             "Title\n\nAbstract.\n\n  • 2 authors\n·\nMay 2\n·\n".encode(),
             "content/dumps/z.txt:8: error: unexplained line (metadata that belongs to no paper)",
         ),

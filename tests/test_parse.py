@@ -147,3 +147,11 @@ def test_text_is_kept_exactly_as_written() -> None:
     report = parse_dump(HEADER + f"{title}\n\n  spaced abstract ^2 \t\n", "d.txt")
     assert report.entries[0].title == title
     assert report.entries[0].abstract == "spaced abstract ^2"
+
+
+def test_text_that_is_not_a_listing_is_rejected_not_turned_into_papers() -> None:
+    text = "# My notes\n\nSome paragraph about things.\n\nAnother heading\n\nMore text.\n"
+    report = parse_dump(text, "notes.txt")
+    (error,) = report.errors
+    assert str(error.source) == "notes.txt:1"
+    assert error.message.startswith("does not look like a Hugging Face Papers listing")
