@@ -195,8 +195,10 @@ def paper_record(paper: Paper) -> dict[str, object]:
         "authors": paper.authors,
         "organisation": paper.organisation,
         "published": paper.published.iso() if paper.published else None,
-        "upvotes": [],
+        "upvotes": [{"value": s.value, "source": str(s.source)} for s in paper.upvotes],
         "comments": [{"value": s.value, "source": str(s.source)} for s in paper.comments],
+        "github_stars": [{"value": s.value, "source": str(s.source)} for s in paper.github_stars],
+        "submitted_by": paper.submitted_by,
         "github": list(paper.github),
         "links": list(paper.links),
         "abstract_variants": [

@@ -147,11 +147,20 @@ def _merge(key: str, entries: list[Entry], diagnostics: list[Diagnostic]) -> Pap
         authors=_first_agreed(entries, "authors", diagnostics),
         organisation=_first_agreed(entries, "organisation", diagnostics),
         published=_merge_dates(entries, diagnostics),
-        comments=tuple(Snapshot(e.comments, e.source) for e in entries if e.comments is not None),
+        comments=_snapshots(entries, "comments"),
+        upvotes=_snapshots(entries, "upvotes"),
+        github_stars=_snapshots(entries, "github_stars"),
+        submitted_by=_first_agreed(entries, "submitted_by", diagnostics),
         links=links,
         github=github,
         sources=tuple(e.source for e in entries),
         first_seen=first.source,
+    )
+
+
+def _snapshots(entries: list[Entry], name: str) -> tuple[Snapshot, ...]:
+    return tuple(
+        Snapshot(value, e.source) for e in entries if (value := getattr(e, name)) is not None
     )
 
 

@@ -93,6 +93,11 @@ class Entry:
     published: PartialDate | None = None
     comments: int | None = None
     """The number printed after the date: the paper's discussion count, not upvotes."""
+    upvotes: int | None = None
+    """The count printed above the title (`-` is 0) or after `Upvote`."""
+    github_stars: int | None = None
+    """`GitHub 1.32k`: stars of the paper's repository, as rounded by the page."""
+    submitted_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,6 +153,9 @@ class Paper:
     organisation: str | None
     published: PartialDate | None
     comments: tuple[Snapshot, ...]
+    upvotes: tuple[Snapshot, ...]
+    github_stars: tuple[Snapshot, ...]
+    submitted_by: str | None
     links: tuple[str, ...]
     """URLs found in the abstract, in order of appearance."""
     github: tuple[str, ...]
@@ -159,6 +167,14 @@ class Paper:
     @property
     def latest_comments(self) -> Snapshot | None:
         return self.comments[-1] if self.comments else None
+
+    @property
+    def latest_upvotes(self) -> Snapshot | None:
+        return self.upvotes[-1] if self.upvotes else None
+
+    @property
+    def latest_stars(self) -> Snapshot | None:
+        return self.github_stars[-1] if self.github_stars else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,13 +41,26 @@ BOILERPLATE = frozenset(
         "Subscribe",
         "Daily Papers",
         "byAK and the research community",
+        # Listing tabs and link labels of newer pages.
+        "Daily",
+        "Weekly",
+        "Monthly",
+        "Trending Papers",
+        "arXiv Page",
     }
 )
 _GLUED_PREFIX = "Subscribe"
 """A copy without blank lines glues the button label to the first title."""
 
 _MONTH = "|".join(MONTHS)
-_DATE_RE = re.compile(rf"^({_MONTH}) (\d{{1,2}})(?:, (\d{{4}}))?(?: (\d+))?$")
+_DATE_RE = re.compile(
+    rf"^(?:·\s*)?(?:Published on\s+)?({_MONTH}) (\d{{1,2}})(?:, (\d{{4}}))?(?: (\d+))?$"
+)
+_COUNT = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?k?|-)"
+_COUNT_RE = re.compile(rf"^{_COUNT}$")
+_UPVOTE_RE = re.compile(rf"^Upvote(?:\s+({_COUNT}))?$")
+_GITHUB_RE = re.compile(rf"^GitHub(?:\s+({_COUNT}))?$")
+_SUBMITTED_RE = re.compile(r"^Submitted by(?:\s+(\S.*))?$")
 _AUTHORS_RE = re.compile(r"^[•*-]?\s*(\d+) authors?$")
 _SEPARATOR = "·"
 
@@ -78,6 +91,15 @@ def parse_date(text: str) -> tuple[PartialDate, int | None] | None:
     return PartialDate(month=month, day=day, year=year), comments
 
 
+def parse_count(text: str) -> int:
+    """`-` → 0, `1,234` → 1234, `1.32k` → 1320 (as precise as the page shows it)."""
+    if text == "-":
+        return 0
+    if text.endswith("k"):
+        return round(float(text[:-1]) * 1000)
+    return int(text.replace(",", ""))
+
+
 def _days_in_month(month: int, year: int | None) -> int:
     if month == 2:
         leap = year is None or (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))
@@ -97,6 +119,9 @@ class _Card:
     organisation: str | None = None
     published: PartialDate | None = None
     comments: int | None = None
+    upvotes: int | None = None
+    github_stars: int | None = None
+    submitted_by: str | None = None
     has_metadata: bool = False
 
     def freeze(self) -> Entry:
@@ -109,17 +134,26 @@ class _Card:
             organisation=self.organisation,
             published=self.published,
             comments=self.comments,
+            upvotes=self.upvotes,
+            github_stars=self.github_stars,
+            submitted_by=self.submitted_by,
         )
 
 
 @dataclass(slots=True)
 class _State:
     path: str
+    lines: list[str]
+    """Stripped, for messages."""
     kinds: list[LineKind]
     entries: list[Entry] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     card: _Card | None = None
     page_date: PartialDate | None = None
+    pending: dict[str, tuple[object, int]] = field(default_factory=dict)
+    """Card fields printed above the title (upvotes, submitter): name → (value, line index)."""
+    expect: str | None = None
+    """A label (`Upvote`, `Submitted by`, `GitHub`) whose value is on the next line."""
 
     def ref(self, index: int) -> SourceRef:
         return SourceRef(self.path, index + 1)
@@ -147,9 +181,9 @@ def _clip(text: str, width: int = 80) -> str:
 
 def parse_dump(text: str, path: str) -> DumpReport:
     """Parse one dump. Never raises on content: what it cannot place becomes a diagnostic."""
-    lines = split_lines(text)
+    lines = split_lines(text.removeprefix("\ufeff"))  # a BOM, if the decoder kept it
     stripped = [line.strip() for line in lines]
-    state = _State(path=path, kinds=[LineKind.BLANK] * len(lines))
+    state = _State(path=path, lines=stripped, kinds=[LineKind.BLANK] * len(lines))
     next_text = _next_nonblank_indexes(stripped)
 
     for index, line in enumerate(stripped):
@@ -164,9 +198,13 @@ def parse_dump(text: str, path: str) -> DumpReport:
             kinds[index] = LineKind.TITLE
             _text_line(state, index, line[len(_GLUED_PREFIX) :].strip())
             continue
+        if state.expect is not None and _expected_value(state, index, line):
+            continue
         date = parse_date(line)
         if date is not None:
             _date_line(state, index, line, *date)
+            continue
+        if _labelled_line(state, index, line):
             continue
         authors = _AUTHORS_RE.match(line)
         if authors is not None:
@@ -191,6 +229,8 @@ def parse_dump(text: str, path: str) -> DumpReport:
         _text_line(state, index, line)
 
     state.close_card()
+    for name, (_, index) in state.pending.items():
+        _unexplained(state, index, stripped[index], f"{name} with no paper after it")
     layout = _describe_layout(stripped, state.kinds)
     if not state.entries:
         state.diagnostics.append(
@@ -232,6 +272,63 @@ def _next_nonblank_indexes(stripped: list[str]) -> list[int | None]:
     return result
 
 
+def _expected_value(state: _State, index: int, line: str) -> bool:
+    """The line after a bare `Upvote` / `Submitted by` / `GitHub` label."""
+    expect, state.expect = state.expect, None
+    if expect == "submitter":
+        _set_field(state, index, "submitted_by", line, before_title=True)
+        return True
+    if _COUNT_RE.match(line):
+        if expect == "upvotes":
+            _set_field(state, index, "upvotes", parse_count(line), before_title=True)
+        else:
+            _set_field(state, index, "github_stars", parse_count(line), before_title=False)
+        return True
+    return False
+
+
+def _labelled_line(state: _State, index: int, line: str) -> bool:
+    """Counts and labels of newer listing cards. Returns whether the line was one."""
+    if _COUNT_RE.match(line):
+        # An upvote count on its own line, above the title of its card.
+        _set_field(state, index, "upvotes", parse_count(line), before_title=True)
+        return True
+    for pattern, name, before_title in (
+        (_UPVOTE_RE, "upvotes", True),
+        (_SUBMITTED_RE, "submitted_by", True),
+        (_GITHUB_RE, "github_stars", False),
+    ):
+        match = pattern.match(line)
+        if match is None:
+            continue
+        if match[1] is None:
+            state.kinds[index] = LineKind.METADATA
+            state.expect = {"upvotes": "upvotes", "submitted_by": "submitter"}.get(name, "stars")
+        else:
+            value = match[1] if name == "submitted_by" else parse_count(match[1])
+            _set_field(state, index, name, value, before_title=before_title)
+        return True
+    return False
+
+
+def _set_field(state: _State, index: int, name: str, value: object, *, before_title: bool) -> None:
+    card = state.card
+    if before_title and (card is None or card.abstract is not None):
+        # Printed above a title: it belongs to the card that opens next.
+        if name in state.pending:
+            _, earlier = state.pending[name]
+            _unexplained(state, earlier, state.lines[earlier], f"{name} with no paper after it")
+        state.pending[name] = (value, index)
+        state.kinds[index] = LineKind.METADATA
+        return
+    if card is None or card.abstract is None or getattr(card, name) is not None:
+        _unexplained(state, index, state.lines[index], f"{name} that belongs to no paper")
+        return
+    setattr(card, name, value)
+    card.has_metadata = True
+    state.kinds[index] = LineKind.METADATA
+
+
 def _text_line(state: _State, index: int, text: str) -> None:
     card = state.card
     if card is not None and card.abstract is None and not card.has_metadata:
@@ -249,6 +346,9 @@ def _text_line(state: _State, index: int, text: str) -> None:
             "(an abstract without its title, or a title line run into its abstract)",
         )
     state.card = _Card(title=text, source=state.ref(index))
+    for name, (value, _) in state.pending.items():
+        setattr(state.card, name, value)
+    state.pending.clear()
 
 
 def _date_line(

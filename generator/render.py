@@ -273,9 +273,15 @@ def paper_metadata(paper: Paper) -> list[str]:
         parts.append(f"Organisation: {md_escape(paper.organisation)}")
     if paper.authors is not None:
         parts.append(format_count(paper.authors, "author"))
-    snapshot = paper.latest_comments
-    if snapshot is not None:
-        parts.append(f"{format_count(snapshot.value, 'comment')} (as of `{snapshot.source.path}`)")
+    for snapshot, noun in (
+        (paper.latest_upvotes, "upvote"),
+        (paper.latest_comments, "comment"),
+        (paper.latest_stars, "GitHub star"),
+    ):
+        if snapshot is not None:
+            parts.append(f"{format_count(snapshot.value, noun)} (as of `{snapshot.source.path}`)")
+    if paper.submitted_by is not None:
+        parts.append(f"Submitted by {md_escape(paper.submitted_by)}")
     parts.append(f"First seen in `{paper.first_seen.path}`")
     return parts
 
@@ -322,6 +328,8 @@ def _row_details(paper: Paper) -> str:
         parts.append(md_escape(paper.organisation))
     elif paper.authors is not None:
         parts.append(format_count(paper.authors, "author"))
+    if paper.latest_upvotes is not None:
+        parts.append(format_count(paper.latest_upvotes.value, "upvote"))
     if paper.latest_comments is not None:
         parts.append(format_count(paper.latest_comments.value, "comment"))
     return " · ".join(parts)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 from generator.models import Level, LineKind, PartialDate, SourceRef
 from generator.parse import parse_date, parse_dump, split_lines
@@ -155,3 +156,47 @@ def test_text_that_is_not_a_listing_is_rejected_not_turned_into_papers() -> None
     (error,) = report.errors
     assert str(error.source) == "notes.txt:1"
     assert error.message.startswith("does not look like a Hugging Face Papers listing")
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "dumps"
+
+
+def test_daily_page_cards_keep_upvotes_stars_submitter_and_published_on() -> None:
+    text = (FIXTURES / "daily_upvotes.txt").read_text(encoding="utf-8")
+    report = parse_dump(text, "daily.txt")
+    assert report.diagnostics == ()
+    assert report.count(LineKind.UNEXPLAINED) == 0
+    first, second, third = report.entries
+    assert (first.title, first.upvotes, first.submitted_by) == (
+        "Sparse Upvoted Transformers",
+        42,
+        "akhaliq",
+    )
+    assert (first.authors, first.published, first.github_stars) == (
+        5,
+        PartialDate(10, 4, 2026),
+        1320,
+    )
+    assert (second.upvotes, second.authors, second.comments) == (0, 3, 4)  # "-" means zero
+    assert (third.upvotes, third.submitted_by, third.authors) == (1204, "taesiri", 1)
+
+
+def test_crlf_bom_tabs_and_trailing_whitespace_parse_like_clean_text() -> None:
+    clean = HEADER + "A Title\n\nThe abstract.\n\n  • 2 authors\n·\nMay 2, 2024 3\n"
+    messy = "\ufeff" + clean.replace("\n", " \t\r\n").replace("A Title", "\tA Title")
+    assert parse_dump(messy, "d.txt").entries == parse_dump(clean, "d.txt").entries
+
+
+def test_a_card_printed_twice_becomes_two_entries_of_one_paper() -> None:
+    card = "Same Card\n\nSame abstract.\n\n"
+    report = parse_dump(HEADER + card + card, "d.txt")
+    assert [e.source.line for e in report.entries] == [11, 15]
+    assert report.diagnostics == ()
+
+
+def test_upvote_count_with_no_card_after_it_is_unexplained() -> None:
+    report = parse_dump(HEADER + "T\n\nAbstract.\n\n17\n", "d.txt")
+    (error,) = report.errors
+    assert str(error) == (
+        "d.txt:15: error: unexplained line (upvotes with no paper after it): '17'"
+    )
