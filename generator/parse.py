@@ -153,6 +153,8 @@ class _State:
     pending: dict[str, tuple[object, int]] = field(default_factory=dict)
     """Card fields printed above the title (upvotes, submitter): name → (value, line index)."""
     expect: str | None = None
+    wrapped: bool = False
+    """Blank lines separate fields, so adjacent text lines are one wrapped paragraph."""
     """A label (`Upvote`, `Submitted by`, `GitHub`) whose value is on the next line."""
 
     def ref(self, index: int) -> SourceRef:
@@ -165,6 +167,15 @@ class _State:
         card = self.card
         if card is None:
             return
+        if len(card.title) > MAX_TITLE_CHARS:
+            self.diagnostics.append(
+                Diagnostic(
+                    card.source,
+                    Level.ERROR,
+                    f"expected a title, found {len(card.title)} characters of text "
+                    "(an abstract without its title, or a title run into its abstract)",
+                )
+            )
         if card.abstract is None:
             self.diagnostics.append(
                 Diagnostic(
@@ -184,6 +195,7 @@ def parse_dump(text: str, path: str) -> DumpReport:
     lines = split_lines(text.removeprefix("\ufeff"))  # a BOM, if the decoder kept it
     stripped = [line.strip() for line in lines]
     state = _State(path=path, lines=stripped, kinds=[LineKind.BLANK] * len(lines))
+    state.wrapped = _blank_separated(stripped)
     next_text = _next_nonblank_indexes(stripped)
 
     for index, line in enumerate(stripped):
@@ -225,6 +237,8 @@ def parse_dump(text: str, path: str) -> DumpReport:
             # An organisation name stands where `N authors` would: it is always directly
             # followed by the `·` separator.
             _metadata_line(state, index, line, organisation=line)
+            continue
+        if state.wrapped and _continue_paragraph(state, index, line):
             continue
         _text_line(state, index, line)
 
@@ -329,6 +343,36 @@ def _set_field(state: _State, index: int, name: str, value: object, *, before_ti
     state.kinds[index] = LineKind.METADATA
 
 
+def _blank_separated(stripped: list[str]) -> bool:
+    """Layouts with blank lines put one between every field (seeds: 40-50% of lines are
+    blank); a compact copy has none. A stray blank line must not make a compact dump
+    join every title to its abstract, hence the proportion."""
+    blank = sum(1 for line in stripped if not line)
+    return blank >= 0.25 * (len(stripped) - blank)
+
+
+def _continue_paragraph(state: _State, index: int, line: str) -> bool:
+    """A text browser hard-wraps titles and abstracts: a text line right below the
+    title or abstract of the open card continues it."""
+    card = state.card
+    if card is None or index == 0 or card.has_metadata:
+        return False
+    previous = state.kinds[index - 1]
+    if previous is LineKind.TITLE and card.abstract is None:
+        card.title = _join_wrapped(card.title, line)
+    elif previous is LineKind.ABSTRACT and card.abstract is not None:
+        card.abstract = _join_wrapped(card.abstract, line)
+    else:
+        return False
+    state.kinds[index] = previous
+    return True
+
+
+def _join_wrapped(text: str, continuation: str) -> str:
+    # A line that ends in a hyphen was broken inside a hyphenated word ("pre-" "trained").
+    return text + continuation if text.endswith("-") else f"{text} {continuation}"
+
+
 def _text_line(state: _State, index: int, text: str) -> None:
     card = state.card
     if card is not None and card.abstract is None and not card.has_metadata:
@@ -338,13 +382,6 @@ def _text_line(state: _State, index: int, text: str) -> None:
         return
     state.close_card()
     state.kinds[index] = LineKind.TITLE
-    if len(text) > MAX_TITLE_CHARS:
-        state.report(
-            index,
-            Level.ERROR,
-            f"expected a title, found {len(text)} characters of text "
-            "(an abstract without its title, or a title line run into its abstract)",
-        )
     state.card = _Card(title=text, source=state.ref(index))
     for name, (value, _) in state.pending.items():
         setattr(state.card, name, value)

@@ -200,3 +200,25 @@ def test_upvote_count_with_no_card_after_it_is_unexplained() -> None:
     assert str(error) == (
         "d.txt:15: error: unexplained line (upvotes with no paper after it): '17'"
     )
+
+
+def test_text_browser_dump_joins_wrapped_titles_and_abstracts() -> None:
+    text = (FIXTURES / "text_browser_wrapped.txt").read_text(encoding="utf-8")
+    report = parse_dump(text, "lynx.txt")
+    assert report.diagnostics == ()
+    first, second = report.entries
+    assert first.title == "Sparse Attention for Long-Context Language Models"
+    assert first.abstract == (
+        "We study sparse attention in large language models (LLMs) and show that a language "
+        "model with 10% of the attention weights matches the dense one, with pre-trained weights."
+    )
+    assert (first.source.line, first.abstract_source.line, first.authors) == (7, 10, 6)
+    assert report.line_kinds[7] is LineKind.TITLE
+    assert report.line_kinds[12] is LineKind.ABSTRACT
+    assert (second.title, second.authors, second.comments) == ("A Short Title", 2, 3)
+
+
+def test_compact_dump_with_a_stray_blank_line_does_not_join_fields() -> None:
+    text = "Subscribe\nTitle One\nAbstract one.\n\nTitle Two\nAbstract two.\nTitle 3\nAbs 3.\n"
+    titles = [e.title for e in parse_dump(text, "c.txt").entries]
+    assert titles == ["Title One", "Title Two", "Title 3"]
