@@ -242,6 +242,21 @@ def parse_dump(text: str, path: str) -> DumpReport:
             continue
         _text_line(state, index, line)
 
+    card = state.card
+    if card is not None and card.abstract is None and not card.has_metadata:
+        # The capture ends on a bare title (or a fragment of one, or of a date line): keep
+        # it out of the papers and say so, rather than invent a paper from a fragment.
+        index = card.source.line - 1
+        for i in range(index, len(state.kinds)):
+            if state.kinds[i] is LineKind.TITLE:
+                state.kinds[i] = LineKind.UNEXPLAINED
+        state.report(
+            index,
+            Level.ERROR,
+            "the dump ends after a title with no abstract (capture cut off?): "
+            f"{_clip(card.title)!r}",
+        )
+        state.card = None
     state.close_card()
     for name, (_, index) in state.pending.items():
         _unexplained(state, index, stripped[index], f"{name} with no paper after it")
@@ -347,8 +362,14 @@ def _blank_separated(stripped: list[str]) -> bool:
     """Layouts with blank lines put one between every field (seeds: 40-50% of lines are
     blank); a compact copy has none. A stray blank line must not make a compact dump
     join every title to its abstract, hence the proportion."""
-    blank = sum(1 for line in stripped if not line)
-    return blank >= 0.25 * (len(stripped) - blank)
+    start = 0
+    while start < len(stripped) and (
+        not stripped[start] or stripped[start] in BOILERPLATE or parse_date(stripped[start])
+    ):
+        start += 1  # the page header is blank-separated in compact copies too
+    body = stripped[start:]
+    blank = sum(1 for line in body if not line)
+    return blank >= 0.25 * (len(body) - blank)
 
 
 def _continue_paragraph(state: _State, index: int, line: str) -> bool:

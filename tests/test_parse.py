@@ -123,12 +123,25 @@ def test_metadata_with_no_paper_is_reported_with_its_line() -> None:
     assert report.line_kinds[17] is LineKind.UNEXPLAINED
 
 
-def test_title_without_abstract_at_the_end_is_a_warning_naming_its_line() -> None:
-    text = HEADER + "T\n\nAbstract.\n\nCut Off Title\n"
+def test_title_without_abstract_mid_dump_is_kept_with_a_warning() -> None:
+    text = HEADER + "T\n\nAbstract.\n\nNo Abstract Here\n\n  • 2 authors\n·\nMay 2\n\nU\n\nAbs.\n"
     report = parse_dump(text, "d.txt")
-    assert report.entries[-1].abstract is None
+    assert [e.title for e in report.entries] == ["T", "No Abstract Here", "U"]
+    assert report.entries[1].abstract is None
     (diagnostic,) = report.diagnostics
     assert (str(diagnostic.source), diagnostic.level) == ("d.txt:15", Level.WARNING)
+
+
+def test_capture_cut_off_after_a_title_is_an_error_and_no_paper() -> None:
+    text = HEADER + "T\n\nAbstract.\n\nCut Off Tit"
+    report = parse_dump(text, "d.txt")
+    assert [e.title for e in report.entries] == ["T"]
+    (diagnostic,) = report.errors
+    assert str(diagnostic) == (
+        "d.txt:15: error: the dump ends after a title with no abstract (capture cut off?): "
+        "'Cut Off Tit'"
+    )
+    assert report.line_kinds[14] is LineKind.UNEXPLAINED
 
 
 def test_a_title_as_long_as_an_abstract_is_an_error() -> None:
