@@ -143,3 +143,27 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["frobnicate"])
     assert info.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"Subscribe\n" + b"x" * 1_000_000 + b"\n",
+            "content/dumps/z.txt:2: line of 1,000,000 characters",
+        ),
+        (
+            b"Subscribe\n\nTitle\n\nAbstract.\n\n" * 1_800_000,
+            "content/dumps/z.txt: file is 49.8 MB",
+        ),
+    ],
+    ids=["line-of-1MB", "dump-of-50MB"],
+)
+def test_oversized_input_fails_with_one_clear_message(
+    project: Path, content: bytes, message: str
+) -> None:
+    (project / "content" / "dumps" / "z.txt").write_bytes(content)
+    result = run_cli("check", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.startswith(message), result.stderr[:300]
+    assert "Traceback" not in result.stderr
