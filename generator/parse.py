@@ -19,7 +19,7 @@ to the open card. Whatever fits nowhere becomes a diagnostic naming `path:line`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from .models import (
     MONTHS,
@@ -125,19 +125,7 @@ class _Card:
     has_metadata: bool = False
 
     def freeze(self) -> Entry:
-        return Entry(
-            title=self.title,
-            source=self.source,
-            abstract=self.abstract,
-            abstract_source=self.abstract_source,
-            authors=self.authors,
-            organisation=self.organisation,
-            published=self.published,
-            comments=self.comments,
-            upvotes=self.upvotes,
-            github_stars=self.github_stars,
-            submitted_by=self.submitted_by,
-        )
+        return Entry(**{f.name: getattr(self, f.name) for f in fields(Entry)})
 
 
 @dataclass(slots=True)
