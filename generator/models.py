@@ -70,6 +70,7 @@ class LineKind(enum.StrEnum):
     BLANK = "blank"
     BOILERPLATE = "boilerplate"
     PAGE_DATE = "page date"
+    SEARCH_QUERY = "search query"
     TITLE = "title"
     ABSTRACT = "abstract"
     METADATA = "metadata"
@@ -108,6 +109,8 @@ class DumpReport:
     line_count: int
     page_date: PartialDate | None
     layout: str
+    query: str | None = None
+    """The search query a search page echoed above its results."""
     entries: tuple[Entry, ...]
     diagnostics: tuple[Diagnostic, ...]
     line_kinds: tuple[LineKind, ...]

@@ -61,8 +61,13 @@ _COUNT_RE = re.compile(rf"^{_COUNT}$")
 _UPVOTE_RE = re.compile(rf"^Upvote(?:\s+({_COUNT}))?$")
 _GITHUB_RE = re.compile(rf"^GitHub(?:\s+({_COUNT}))?$")
 _SUBMITTED_RE = re.compile(r"^Submitted by(?:\s+(\S.*))?$")
+_QUERY_RE = re.compile(
+    r"^(?:search results for|results for|search:|you searched for)\s*[\"“'«]?(.+?)[\"”'»]?$",
+    re.IGNORECASE,
+)
 _AUTHORS_RE = re.compile(r"^[•*-]?\s*(\d+) authors?$")
 _SEPARATOR = "·"
+_METADATA_RES = (_DATE_RE, _AUTHORS_RE, _COUNT_RE, _UPVOTE_RE, _GITHUB_RE, _SUBMITTED_RE)
 
 # Longer than any real title: a "title" this long means the title/abstract alternation
 # slipped (an abstract with no title before it), which must not pass silently.
@@ -185,9 +190,15 @@ def parse_dump(text: str, path: str) -> DumpReport:
     state = _State(path=path, lines=stripped, kinds=[LineKind.BLANK] * len(lines))
     state.wrapped = _blank_separated(stripped)
     next_text = _next_nonblank_indexes(stripped)
+    query_index = _find_query_echo(stripped)
+    query = None
+    if query_index is not None:
+        match = _QUERY_RE.match(stripped[query_index])
+        query = match[1] if match else stripped[query_index]
+        state.kinds[query_index] = LineKind.SEARCH_QUERY
 
     for index, line in enumerate(stripped):
-        if not line:
+        if not line or index == query_index:
             continue
         kinds = state.kinds
         in_header = state.card is None and not state.entries
@@ -272,6 +283,7 @@ def parse_dump(text: str, path: str) -> DumpReport:
         line_count=len(lines),
         page_date=state.page_date,
         layout=layout,
+        query=query,
         entries=tuple(state.entries),
         diagnostics=tuple(sorted(state.diagnostics, key=lambda d: d.source)),
         line_kinds=tuple(state.kinds),
@@ -344,6 +356,42 @@ def _set_field(state: _State, index: int, name: str, value: object, *, before_ti
     setattr(card, name, value)
     card.has_metadata = True
     state.kinds[index] = LineKind.METADATA
+
+
+def _find_query_echo(stripped: list[str]) -> int | None:
+    """The line where a search page repeats its query above the results, if any.
+
+    Either it says so (`Search results for "x"`), or it is the odd line out: a short line
+    before the first title, recognised because the two text lines after it have the shape
+    of a card (a title, then a sentence) while it and the next line are both title-like.
+    Taking it for a title would shift every title/abstract pair of the dump by one.
+    """
+    texts: list[int] = []
+    for index, line in enumerate(stripped):
+        if not line or line in BOILERPLATE or line == _SEPARATOR:
+            continue
+        if line.startswith(_GLUED_PREFIX) or any(p.match(line) for p in _METADATA_RES):
+            if texts or line.startswith(_GLUED_PREFIX):
+                break
+            continue
+        texts.append(index)
+        if len(texts) == 3:
+            break
+    if not texts:
+        return None
+    if _QUERY_RE.match(stripped[texts[0]]):
+        return texts[0]
+    if len(texts) < 3:
+        return None
+    first, title, abstract = (stripped[i] for i in texts)
+    if len(first) <= 60 and _title_like(first) and _title_like(title) and not _title_like(abstract):
+        return texts[0]
+    return None
+
+
+def _title_like(text: str) -> bool:
+    # Abstracts and one-sentence summaries end with a full stop; titles almost never do.
+    return len(text) <= MAX_TITLE_CHARS and not text.endswith(".")
 
 
 def _blank_separated(stripped: list[str]) -> bool:
