@@ -148,6 +148,53 @@ def test_hostile_text_renders_as_text(tmp_path: Path) -> None:
     )
 
 
+HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
+
+
+def test_hostile_titles_and_abstracts_render_literally_and_stay_inside_the_site(
+    tmp_path: Path,
+) -> None:
+    from generator.build import parse_dumps
+
+    project = make_project(tmp_path, HOSTILE / "dumps", HOSTILE / "topics.yml")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    (report,) = parse_dumps([HOSTILE / "dumps" / "hostile.txt"], ROOT)
+    site = project / "site"
+    pages = sorted((site / "papers").glob("*/index.html"))
+    assert len(pages) == len(report.entries) == 7
+    for entry, page in zip(
+        sorted(report.entries, key=lambda e: e.title), _pages_by_h1(pages), strict=True
+    ):
+        text = page[1]
+        assert entry.title == page[0]
+        assert " ".join(entry.abstract.split()) in text
+    for page in pages:
+        markup = page.read_text()
+        assert "alert(" not in "".join(re.findall(r"<script[^>]*>(.*?)</script>", markup, re.S))
+        assert not re.search(r"<img[^>]*onerror", markup)
+        assert 'href="javascript:alert' not in markup
+        assert not re.search(r"<img[^>]+evil\.example", markup)  # linked as text, never loaded
+        assert "49 Jinja" not in html.unescape(re.sub(r"<[^>]+>", "", markup))  # not evaluated
+    # Nothing was written outside the project's output directories.
+    assert sorted(p.name for p in project.iterdir()) == sorted(
+        ["build", "content", "generator", "mkdocs.yml", "overrides", "site"]
+    )
+    assert all(len(p.parent.name) <= 90 for p in pages)
+
+
+def _pages_by_h1(pages: list[Path]) -> list[tuple[str, str]]:
+    """(h1 text, page text) per page, sorted by the h1 text as a reader sees it."""
+    found = []
+    for page in pages:
+        markup = page.read_text()
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", markup, re.S)[1]
+        h1_text = html.unescape(re.sub(r"<[^>]+>", "", h1)).replace("¶", "").strip()
+        found.append((h1_text, html.unescape(re.sub(r"<[^>]+>", "", markup))))
+    return sorted(found)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
