@@ -67,8 +67,8 @@ class BuildReport:
         dumps = len(self.corpus.dumps)
         counts = _count_levels(self.diagnostics)
         text = (
-            f"{papers} paper pages and {topics + 1} topic pages (with Unclassified) "
-            f"from {dumps} dumps; {counts}"
+            f"{_plural(papers, 'paper page')} and {_plural(topics + 1, 'topic page')} "
+            f"(with Unclassified) from {_plural(dumps, 'dump')}; {counts}"
         )
         if self.written is not None:
             text += (
@@ -76,6 +76,10 @@ class BuildReport:
                 f"{len(self.written.deleted)} removed"
             )
         return f"{text}; {self.seconds:.2f} s"
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def display_path(path: Path, root: Path) -> str:

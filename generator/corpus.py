@@ -11,7 +11,8 @@ Rules (each deterministic, so the same dumps always give the same corpus):
 - Abstract: the longest wording (it has lost the least); on a tie, the earliest. Every
   other wording is kept in `abstract_variants` with its sources.
 - Authors, organisation, published date: the first source that has one; a disagreement
-  is reported as a warning naming both places. A full date beats a month-day date that
+  is a note naming both places, shown on the paper's page (resolved by this rule, so it
+  does not fail a strict build). A full date beats a month-day date that
   agrees with it.
 - Comments are snapshots: one per source that shows a count.
 """
@@ -138,19 +139,25 @@ def _merge(key: str, entries: list[Entry], diagnostics: list[Diagnostic]) -> Pap
     abstract = variants[0].text if variants else None
     links = find_links(abstract or "")
     github = tuple(dict.fromkeys(repo for url in links if (repo := github_repo(url))))
+    before = len(diagnostics)
+    authors = _first_agreed(entries, "authors", diagnostics)
+    organisation = _first_agreed(entries, "organisation", diagnostics)
+    published = _merge_dates(entries, diagnostics)
+    submitted_by = _first_agreed(entries, "submitted_by", diagnostics)
     return Paper(
         key=key,
         slug="",
         title=first.title,
         abstract=abstract,
         abstract_variants=variants,
-        authors=_first_agreed(entries, "authors", diagnostics),
-        organisation=_first_agreed(entries, "organisation", diagnostics),
-        published=_merge_dates(entries, diagnostics),
+        authors=authors,
+        organisation=organisation,
+        published=published,
         comments=_snapshots(entries, "comments"),
         upvotes=_snapshots(entries, "upvotes"),
         github_stars=_snapshots(entries, "github_stars"),
-        submitted_by=_first_agreed(entries, "submitted_by", diagnostics),
+        submitted_by=submitted_by,
+        conflicts=tuple(diagnostics[before:]),
         links=links,
         github=github,
         sources=tuple(e.source for e in entries),
@@ -186,7 +193,7 @@ def _first_agreed(entries: list[Entry], name: str, diagnostics: list[Diagnostic]
             diagnostics.append(
                 Diagnostic(
                     entry.source,
-                    Level.WARNING,
+                    Level.INFO,
                     f"{name} {value!r} differs from {getattr(chosen, name)!r} at "
                     f"{chosen.source}; kept the earlier",
                 )
@@ -213,7 +220,7 @@ def _merge_dates(entries: list[Entry], diagnostics: list[Diagnostic]) -> Partial
         diagnostics.append(
             Diagnostic(
                 entry.source,
-                Level.WARNING,
+                Level.INFO,
                 f"published date {date.iso()} differs from {kept.iso()} at {chosen.source}; "
                 "kept the earlier",
             )

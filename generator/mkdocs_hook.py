@@ -23,7 +23,10 @@ from generator.errors import GeneratorError  # noqa: E402
 
 # A child of the `mkdocs` logger: MkDocs counts its warnings, so `--strict` fails on them.
 log = logging.getLogger("mkdocs.hooks.paper_atlas")
-logging.getLogger("generator").propagate = False  # its warnings are re-logged below
+# The generator's own warnings are re-logged below under the mkdocs logger; without a
+# handler of its own, Python's last-resort handler would print them a second time.
+logging.getLogger("generator").addHandler(logging.NullHandler())
+logging.getLogger("generator").propagate = False
 
 
 def on_config(config):

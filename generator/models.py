@@ -159,6 +159,9 @@ class Paper:
     upvotes: tuple[Snapshot, ...]
     github_stars: tuple[Snapshot, ...]
     submitted_by: str | None
+    conflicts: tuple[Diagnostic, ...] = ()
+    """Where the dumps disagree on a field, and which value was kept (abstract wordings
+    are in `abstract_variants`)."""
     links: tuple[str, ...]
     """URLs found in the abstract, in order of appearance."""
     github: tuple[str, ...]

@@ -149,6 +149,7 @@ class PaperContext(TypedDict):
     links: list[str]
     search_links: list[tuple[str, str]]
     sources: list[str]
+    conflicts: list[str]
 
 
 class TopicContext(TypedDict):
@@ -257,6 +258,7 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         links=[url for url in paper.links if url not in paper.github],
         search_links=[(name, url.format(q=query)) for name, url in SEARCH_LINKS],
         sources=[f"`{source}`" for source in paper.sources],
+        conflicts=[f"`{d.source}`: {md_escape(d.message)}" for d in paper.conflicts],
     )
 
 

@@ -80,7 +80,7 @@ def test_build_ends_with_a_one_line_summary(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith(
-        "Generated 7 paper pages and 5 topic pages (with Unclassified) from 4 dumps"
+        "Generated 7 paper pages and 5 topic pages (with Unclassified) from 5 dumps"
     )
     assert (
         project / "build" / "docs" / "papers" / "a-benchmark-of-tabular-data-cleaning.md"

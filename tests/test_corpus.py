@@ -94,8 +94,8 @@ def test_conflicting_author_counts_keep_the_first_and_warn_with_both_places() ->
     assert paper.authors == 3
     assert paper.published == PartialDate(6, 1, 2020)
     (warning,) = corpus.diagnostics
-    assert warning.level is Level.WARNING
-    assert str(warning) == "b.txt:7: warning: authors 4 differs from 3 at a.txt:7; kept the earlier"
+    assert warning.level is Level.INFO
+    assert str(warning) == "b.txt:7: info: authors 4 differs from 3 at a.txt:7; kept the earlier"
 
 
 def test_month_day_date_is_completed_by_a_source_that_shows_the_year() -> None:
@@ -109,3 +109,41 @@ def test_month_day_date_is_completed_by_a_source_that_shows_the_year() -> None:
 def test_corpus_is_in_slug_order_whatever_the_dump_order() -> None:
     a = dump("a.txt", "Zeta\n\nAbs.", "Alpha\n\nAbs.")
     assert list(build_corpus([a]).papers) == ["alpha", "zeta"]
+
+
+def test_adding_a_later_dump_changes_no_url_and_no_first_seen() -> None:
+    a = dump("a.txt", "Sparse Attention\n\nAbs.", "Dense Attention\n\nAbs.")
+    b = dump("b.txt", "Dense attention!\n\nAbs.", "Sparse Attention: A Survey\n\nAbs.")
+    # A new paper whose title slugifies like an existing one ("sparse-attention").
+    c = dump("c.txt", "Sparse  Attention?\n\nAbs.", "Sparse-Attention\n\nOther.")
+    before = build_corpus([a, b])
+    after = build_corpus([a, b, c])
+    for slug, paper in before.papers.items():
+        assert after.papers[slug].key == paper.key
+        assert after.papers[slug].first_seen == paper.first_seen
+    assert len(after.papers) == len(before.papers)  # "Sparse-Attention" is the same paper
+
+
+def test_similar_but_different_titles_stay_apart() -> None:
+    titles = [
+        "Attention Is All You Need",
+        "Attention Is Not All You Need",
+        "Attention Is All You Need 2",
+        "Attention Is All You Need (Part II)",
+    ]
+    corpus = build_corpus([dump("a.txt", *(f"{t}\n\nAbs." for t in titles))])
+    assert len(corpus.papers) == len(titles)
+    assert len(set(corpus.papers)) == len(titles)
+
+
+def test_two_dates_for_one_paper_keep_the_first_and_name_both_places() -> None:
+    a = dump("a.txt", "T\n\nAbs.\n\n  • 3 authors\n·\nJun 1, 2020")
+    b = dump("b.txt", "T\n\nAbs.\n\n  • 3 authors\n·\nJul 2, 2020")
+    corpus = build_corpus([a, b])
+    (paper,) = corpus.papers.values()
+    assert paper.published == PartialDate(6, 1, 2020)
+    (warning,) = corpus.diagnostics
+    assert str(warning) == (
+        "b.txt:7: info: published date 2020-07-02 differs from 2020-06-01 at a.txt:7; "
+        "kept the earlier"
+    )
