@@ -169,7 +169,7 @@ def _accounting_table(corpus: Corpus) -> str:
                 new,
                 len(dump.entries) - new,
                 dump.count(LineKind.BLANK),
-                dump.count(LineKind.BOILERPLATE) + dump.count(LineKind.PAGE_DATE),
+                dump.chrome_lines,
                 dump.count(LineKind.METADATA),
                 dump.count(LineKind.UNEXPLAINED),
                 len(dump.diagnostics),

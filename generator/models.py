@@ -120,6 +120,14 @@ class DumpReport:
         return sum(1 for k in self.line_kinds if k is kind)
 
     @property
+    def chrome_lines(self) -> int:
+        """Lines of the page around the cards: boilerplate, the listing date, a query."""
+        return sum(
+            self.count(kind)
+            for kind in (LineKind.BOILERPLATE, LineKind.PAGE_DATE, LineKind.SEARCH_QUERY)
+        )
+
+    @property
     def errors(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.level is Level.ERROR)
 

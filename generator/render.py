@@ -422,12 +422,13 @@ def home_context(site: SiteInput) -> HomeContext:
 def dump_row(dump: DumpReport, papers_from: int) -> dict[str, object]:
     return {
         "path": f"`{dump.path}`",
-        "layout": dump.layout,
+        "layout": dump.layout
+        + (f"; search page for “{md_escape(dump.query)}”" if dump.query else ""),
         "lines": dump.line_count,
         "entries": len(dump.entries),
         "new": papers_from,
         "metadata": dump.count(LineKind.METADATA),
-        "chrome": dump.count(LineKind.BOILERPLATE) + dump.count(LineKind.PAGE_DATE),
+        "chrome": dump.chrome_lines,
         "blank": dump.count(LineKind.BLANK),
         "unexplained": dump.count(LineKind.UNEXPLAINED),
         "errors": sum(1 for d in dump.diagnostics if d.level is Level.ERROR),

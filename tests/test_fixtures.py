@@ -166,3 +166,19 @@ def test_a_card_printed_twice_merges_into_one_paper() -> None:
     paper = corpus.papers["agentic-retrieval-at-scale"]
     assert [s.line for s in paper.sources] == [7, 25]  # the title lines
     assert [s.value for s in paper.upvotes] == [128, 128]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_line_is_chrome_blank_metadata_or_part_of_a_paper(name: str) -> None:
+    report = parse_fixture(name)
+    # The health page's columns must add up to the line count: no kind of line is left out.
+    kinds = {kind: report.count(kind) for kind in LineKind}
+    assert (
+        report.chrome_lines
+        + kinds[LineKind.BLANK]
+        + kinds[LineKind.METADATA]
+        + kinds[LineKind.TITLE]
+        + kinds[LineKind.ABSTRACT]
+        + kinds[LineKind.UNEXPLAINED]
+        == report.line_count
+    )
