@@ -7,7 +7,7 @@ build aborts (as MkDocs' `load_config` does).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,11 @@ import yaml
 from .errors import ConfigError
 
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_TOPIC_KEYS = {"slug", "name", "description", "parent", "phrases", "title_phrases", "exclude"}
+_PHRASE_RE = re.compile(r"[^\W_]+(?:[\s-]+[^\W_]+)*\*?")
+_TOPIC_KEYS = {
+    *("slug", "name", "description", "parent", "phrases", "title_phrases", "exclude"),
+    *("title_weight", "abstract_weight", "min_score"),
+}
 _DEFAULT_KEYS = {"title_weight", "abstract_weight", "min_score"}
 UNCLASSIFIED = "unclassified"
 """Reserved slug of the page that lists papers matching no topic."""
@@ -36,6 +40,10 @@ class TopicRule:
     """Any of these in the title or abstract vetoes the topic."""
     line: int
     """Where the topic starts in the taxonomy file."""
+    title_weight: int = 3
+    abstract_weight: int = 1
+    min_score: int = 3
+    """The topic is assigned when its matches add up to at least this."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,14 +55,25 @@ class Taxonomy:
     min_score: int = 3
     """A topic is assigned when the matches add up to at least this."""
 
+    by_slug: dict[str, TopicRule] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.by_slug.update((topic.slug, topic) for topic in self.topics)
+
     def get(self, slug: str) -> TopicRule:
-        for topic in self.topics:
-            if topic.slug == slug:
-                return topic
-        raise KeyError(slug)
+        return self.by_slug[slug]
 
     def children(self, slug: str | None) -> tuple[TopicRule, ...]:
         return tuple(t for t in self.topics if t.parent == slug)
+
+    def ancestors(self, slug: str) -> tuple[str, ...]:
+        """Parent, grandparent, ... of a topic (the taxonomy has no cycles: validated)."""
+        chain: list[str] = []
+        parent = self.get(slug).parent
+        while parent is not None:
+            chain.append(parent)
+            parent = self.get(parent).parent
+        return tuple(chain)
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -107,7 +126,7 @@ def parse_taxonomy(text: str, name: str = "topics.yml") -> Taxonomy:
             continue
         if key not in _DEFAULT_KEYS:
             fail(f"unknown setting 'defaults.{key}'", defaults["__line__"])
-        elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        elif not _positive_int(value):
             fail(f"'defaults.{key}' must be a positive whole number", defaults["__line__"])
         else:
             weights[key] = value
@@ -121,7 +140,7 @@ def parse_taxonomy(text: str, name: str = "topics.yml") -> Taxonomy:
         if not isinstance(item, dict):
             fail("each topic must be a mapping", None)
             continue
-        topic = _topic(item, fail)
+        topic = _topic(item, fail, weights)
         if topic is None:
             continue
         if topic.slug in seen:
@@ -132,11 +151,17 @@ def parse_taxonomy(text: str, name: str = "topics.yml") -> Taxonomy:
             continue
         seen[topic.slug] = topic.line
         topics.append(topic)
+    parents = {topic.slug: topic.parent for topic in topics}
     for topic in topics:
         if topic.parent is not None and topic.parent not in seen:
             fail(f"topic '{topic.slug}' has unknown parent '{topic.parent}'", topic.line)
-        elif topic.parent == topic.slug:
-            fail(f"topic '{topic.slug}' is its own parent", topic.line)
+            continue
+        chain, parent = [topic.slug], topic.parent
+        while parent is not None and parent in parents and parent not in chain:
+            chain.append(parent)
+            parent = parents[parent]
+        if parent is not None and parent in chain:
+            fail(f"topic '{topic.slug}' is its own ancestor ({' → '.join(chain)})", topic.line)
     if problems:
         raise _combine(problems)
     if not topics:
@@ -144,7 +169,11 @@ def parse_taxonomy(text: str, name: str = "topics.yml") -> Taxonomy:
     return Taxonomy(topics=tuple(topics), **weights)
 
 
-def _topic(item: dict[str, Any], fail) -> TopicRule | None:
+def _positive_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _topic(item: dict[str, Any], fail, defaults: dict[str, int]) -> TopicRule | None:
     line = item["__line__"]
     ok = True
     for key in item:
@@ -181,7 +210,22 @@ def _topic(item: dict[str, Any], fail) -> TopicRule | None:
             if len(phrase.strip().rstrip("*")) < 2:
                 fail(f"topic '{slug}': phrase {phrase!r} is too short to match on its own", line)
                 ok = False
+            elif not _PHRASE_RE.fullmatch(phrase.strip()):
+                fail(
+                    f"topic '{slug}': phrase {phrase!r} can never match: use letters and "
+                    "digits, words separated by spaces or hyphens, and '*' only at the end",
+                    line,
+                )
+                ok = False
         lists[key] = tuple(v.strip() for v in value)
+    weights = dict(defaults)
+    for key in _DEFAULT_KEYS:
+        if key in item:
+            if _positive_int(item[key]):
+                weights[key] = item[key]
+            else:
+                fail(f"topic '{slug}': '{key}' must be a positive whole number", line)
+                ok = False
     if ok and not lists["phrases"] and not lists["title_phrases"]:
         fail(f"topic '{slug}' has no phrases, so it can never match", line)
         ok = False
@@ -196,6 +240,7 @@ def _topic(item: dict[str, Any], fail) -> TopicRule | None:
         title_phrases=lists["title_phrases"],
         exclude=lists["exclude"],
         line=line,
+        **weights,
     )
 
 

@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .config import UNCLASSIFIED, Taxonomy, TopicRule
 from .models import Corpus, DumpReport, Level, LineKind, Paper
-from .topics import TopicMatch
+from .topics import TopicMatch, top_phrases
 
 # Every character that means something to Python-Markdown or the extensions in mkdocs.yml,
 # written as an HTML character reference: the browser shows it as written and no Markdown
@@ -156,6 +156,7 @@ class TopicContext(TypedDict):
     front_matter: str
     name: str
     description: str
+    phrases: list[str]
     parent: TopicRow | None
     children: list[TopicRow]
     papers: list[PaperRow]
@@ -228,13 +229,14 @@ def render_site(site: SiteInput) -> dict[PurePosixPath, str]:
 
 def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
     here = paper_path(paper.slug)
+    matches = site.assignments.get(paper.slug, ())
     topics = [
         TopicLink(
             name=site.taxonomy.get(m.topic).name,
             href=link(here, topic_path(m.topic)),
             reason=m.reason,
         )
-        for m in site.assignments.get(paper.slug, ())
+        for m in matches
     ]
     other = [
         (md_escape(v.text), ", ".join(f"`{s}`" for s in v.sources))
@@ -246,6 +248,8 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
             {
                 "title": html_text(paper.title),
                 "description": html_text(_summary(paper.abstract)),
+                # Material's tags plugin shows these; other builders can ignore them.
+                "tags": [html_text(site.taxonomy.get(m.topic).name) for m in matches],
             }
         ),
         title=md_escape(paper.title),
@@ -354,6 +358,10 @@ def topic_context(rule: TopicRule, site: SiteInput) -> TopicContext:
         front_matter=front_matter({"title": html_text(rule.name)}),
         name=md_escape(rule.name),
         description=md_escape(rule.description),
+        phrases=[
+            f"“{md_escape(phrase)}” ({format_count(n, 'paper')})"
+            for phrase, n in top_phrases(rule.slug, site.assignments)
+        ],
         parent=topic_row(parent, site, here) if parent else None,
         children=[topic_row(child, site, here) for child in site.taxonomy.children(rule.slug)],
         papers=paper_rows(site.members[rule.slug], site.corpus, here),
@@ -364,6 +372,7 @@ def unclassified_context(site: SiteInput) -> TopicContext:
     return TopicContext(
         front_matter=front_matter({"title": "Unclassified"}),
         name="Unclassified",
+        phrases=[],
         description=(
             "Papers that match no topic rule in `content/topics.yml`. Each one is a hint "
             "that the taxonomy misses a phrase or a topic."

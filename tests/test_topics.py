@@ -4,7 +4,7 @@ import pytest
 
 from generator.config import parse_taxonomy
 from generator.errors import ConfigError
-from generator.topics import compile_phrase, score_topic
+from generator.topics import PhraseIndex, match_text
 
 TAXONOMY = parse_taxonomy(
     """
@@ -19,12 +19,22 @@ topics:
   - slug: moe
     name: Mixture of experts
     phrases: [mixture of experts, optimi*]
+  - slug: provers
+    name: Theorem provers
+    parent: rl
+    phrases: [Lean, theorem prover]
+    title_weight: 5
+    min_score: 5
 """
 )
 
 
 def count(phrase: str, text: str) -> int:
-    return compile_phrase(phrase).count(text, text.lower())
+    return PhraseIndex([phrase]).count(text)[phrase]
+
+
+def topics(title: str, abstract: str = "") -> list[str]:
+    return [m.topic for m in match_text(title, abstract, TAXONOMY)]
 
 
 def test_phrases_match_whole_words_only() -> None:
@@ -32,39 +42,51 @@ def test_phrases_match_whole_words_only() -> None:
     assert count("RL", "see the URL and CURL") == 0
     assert count("RL", "RL-based training") == 1
     assert count("robot", "robotics") == 0
+    assert count("convex", "a non-convex problem") == 0
+    assert count("convex", "a convex-concave game") == 1
 
 
-def test_acronyms_match_case_but_words_do_not() -> None:
+def test_capitals_make_a_phrase_case_sensitive() -> None:
     assert count("RL", "a rl b") == 0
     assert count("SLAM", "a slam dunk") == 0
+    assert count("Lean", "a lean model") == 0
+    assert count("Lean", "proofs in Lean 4") == 1
     assert count("reinforcement learning", "Reinforcement Learning") == 1
+    # Only the capitalised words are case-sensitive: titles capitalise every word.
+    assert count("Monte Carlo tree search", "Monte Carlo Tree Search Works") == 1
+    assert count("Monte Carlo tree search", "monte carlo tree search") == 0
+    assert count("Schrödinger bridge", "Light Schrödinger Bridge") == 1
 
 
-def test_plurals_hyphens_and_wildcards() -> None:
+def test_plurals_hyphens_wildcards_and_overlaps() -> None:
     assert count("robot", "two robots") == 1
     assert count("mixture of experts", "sparse mixture-of-experts layers") == 1
     assert count("optimi*", "optimisation and optimizers") == 2
+    index = PhraseIndex(["language model", "large language model"])
+    assert index.count("large language models") == {"language model": 1, "large language model": 1}
 
 
 def test_title_match_alone_assigns_a_topic_and_explains_why() -> None:
-    match = score_topic(TAXONOMY.get("rl"), "Offline RL at Scale", "Nothing here.", TAXONOMY)
-    assert match is not None
-    assert (match.score, match.reason) == (3, 'title: "RL"')
+    (match,) = match_text("Offline RL at Scale", "Nothing here.", TAXONOMY)
+    assert (match.topic, match.score, match.reason) == ("rl", 3, 'title: "RL"')
 
 
 def test_one_abstract_mention_is_not_enough() -> None:
-    rule = TAXONOMY.get("rl")
-    assert score_topic(rule, "A Title", "We use reinforcement learning once.", TAXONOMY) is None
-    abstract = "RL here, policy gradient there, and reinforcement learning."
-    assert score_topic(rule, "A Title", abstract, TAXONOMY) is not None
+    assert topics("A Title", "We use reinforcement learning once.") == []
+    assert topics("A Title", "RL here, policy gradient there, and reinforcement learning.") == [
+        "rl"
+    ]
+
+
+def test_per_topic_weights_and_minimum_score() -> None:
+    assert topics("Proofs in Lean") == ["provers"]  # title weight 5 reaches min score 5
+    assert topics("A Title", "We prove it in Lean, Lean and Lean again, Lean.") == []
 
 
 def test_slam_trap_a_language_model_named_slam_is_not_robotics() -> None:
-    rule = TAXONOMY.get("robotics")
     title = "SLAM: Towards Efficient Multilingual Reasoning via Selective Layer Fine-Tuning"
-    abstract = "We fine-tune a large language model on multilingual math."
-    assert score_topic(rule, title, abstract, TAXONOMY) is None
-    assert score_topic(rule, "Visual SLAM for Robots", "A robot maps a room.", TAXONOMY)
+    assert topics(title, "We fine-tune a large language model on multilingual math.") == []
+    assert topics("Visual SLAM for Robots", "A robot maps a room.") == ["robotics"]
 
 
 @pytest.mark.parametrize(
@@ -96,6 +118,19 @@ def test_slam_trap_a_language_model_named_slam_is_not_robotics() -> None:
             "t.yml:2: unknown key 'nam' in topic",
         ),
         ("topics: [\n", "t.yml:2: invalid YAML"),
+        (
+            "topics:\n  - slug: a\n    name: A\n    phrases: [C++]\n",
+            "t.yml:2: topic 'a': phrase 'C++' can never match",
+        ),
+        (
+            "topics:\n  - slug: a\n    name: A\n    phrases: [xy]\n    min_score: 0\n",
+            "t.yml:2: topic 'a': 'min_score' must be a positive whole number",
+        ),
+        (
+            "topics:\n  - slug: a\n    name: A\n    parent: b\n    phrases: [xy]\n"
+            "  - slug: b\n    name: B\n    parent: a\n    phrases: [zz]\n",
+            "t.yml:2: topic 'a' is its own ancestor (a → b)",
+        ),
     ],
 )
 def test_taxonomy_errors_name_file_and_line(text: str, message: str) -> None:
