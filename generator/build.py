@@ -19,6 +19,7 @@ from .corpus import build_corpus
 from .errors import Aborted, DumpError
 from .models import Corpus, Diagnostic, DumpReport, Level
 from .parse import parse_dump
+from .related import find_related
 from .render import NAV_FILE, SiteInput, render_site
 from .topics import assign_topics, papers_by_topic
 from .write import WriteReport, write_tree
@@ -203,7 +204,13 @@ def generate(settings: Settings) -> tuple[Corpus, Taxonomy, SiteInput, dict[Pure
     assignments = assign_topics(corpus, taxonomy)
     members = dict(papers_by_topic(assignments, taxonomy))
     members[UNCLASSIFIED] = tuple(slug for slug, matches in assignments.items() if not matches)
-    site = SiteInput(corpus=corpus, taxonomy=taxonomy, assignments=assignments, members=members)
+    site = SiteInput(
+        corpus=corpus,
+        taxonomy=taxonomy,
+        assignments=assignments,
+        members=members,
+        related=find_related(corpus),
+    )
     return corpus, taxonomy, site, render_site(site)
 
 

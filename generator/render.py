@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .config import UNCLASSIFIED, Taxonomy, TopicRule
 from .models import Corpus, DumpReport, Level, LineKind, Paper
+from .related import Related
 from .topics import TopicMatch, top_phrases
 
 # Every character that means something to Python-Markdown or the extensions in mkdocs.yml,
@@ -150,6 +151,7 @@ class PaperContext(TypedDict):
     search_links: list[tuple[str, str]]
     sources: list[str]
     conflicts: list[str]
+    related: list[PaperRow]
 
 
 class TopicContext(TypedDict):
@@ -206,6 +208,7 @@ class SiteInput:
     assignments: Mapping[str, tuple[TopicMatch, ...]]
     members: Mapping[str, tuple[str, ...]]
     """Topic slug → paper slugs, including `UNCLASSIFIED`."""
+    related: Mapping[str, tuple[Related, ...]]
 
 
 def render_site(site: SiteInput) -> dict[PurePosixPath, str]:
@@ -263,6 +266,15 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         search_links=[(name, url.format(q=query)) for name, url in SEARCH_LINKS],
         sources=[f"`{source}`" for source in paper.sources],
         conflicts=[f"`{d.source}`: {md_escape(d.message)}" for d in paper.conflicts],
+        related=[
+            PaperRow(
+                title=md_escape(site.corpus.papers[r.slug].title),
+                href=link(here, paper_path(r.slug)),
+                details=f"similarity {r.score:.2f}; shared terms: "
+                + ", ".join(md_escape(term) for term in r.shared_terms),
+            )
+            for r in site.related.get(paper.slug, ())
+        ],
     )
 
 

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from conftest import seed_settings
+
+from generator.build import load_corpus
+from generator.corpus import build_corpus
+from generator.parse import parse_dump
+from generator.related import find_related
+
+CARDS = [
+    ("Quantum Circuits for Chemistry", "Variational quantum circuits estimate molecular energies."),
+    ("Quantum Circuit Learning", "We train variational quantum circuits on molecular data."),
+    ("Diffusion Models for Images", "Denoising diffusion models generate images from noise."),
+    ("Latent Diffusion Models", "Diffusion models in a latent space generate images fast."),
+    ("A Study of Pruning", "Pruning removes weights from trained networks."),
+]
+
+
+def small_corpus():
+    text = "Subscribe\n\n" + "\n\n".join(f"{t}\n\n{a}" for t, a in CARDS) + "\n"
+    return build_corpus([parse_dump(text, "d.txt")])
+
+
+def test_related_papers_share_their_subject_and_say_which_terms() -> None:
+    related = find_related(small_corpus(), min_score=0.05)
+    (first, *_) = related["quantum-circuits-for-chemistry"]
+    assert first.slug == "quantum-circuit-learning"
+    assert 0 < first.score <= 1
+    assert "quantum" in first.shared_terms
+    assert related["latent-diffusion-models"][0].slug == "diffusion-models-for-images"
+
+
+def test_a_paper_is_never_related_to_itself_and_scores_are_ranked() -> None:
+    for slug, items in find_related(small_corpus(), min_score=0.0).items():
+        assert slug not in {r.slug for r in items}
+        assert [r.score for r in items] == sorted((r.score for r in items), reverse=True)
+
+
+def test_the_threshold_drops_weak_pairs() -> None:
+    related = find_related(small_corpus(), min_score=0.05)
+    assert related["a-study-of-pruning"] == ()
+
+
+def test_related_papers_are_deterministic() -> None:
+    assert find_related(small_corpus()) == find_related(small_corpus())
+
+
+def test_tiny_corpora_have_no_related_papers() -> None:
+    text = "Subscribe\n\nOnly One\n\nA single paper.\n"
+    corpus = build_corpus([parse_dump(text, "d.txt")])
+    assert find_related(corpus) == {"only-one": ()}
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory: pytest.TempPathFactory):
+    corpus = load_corpus(seed_settings(Path(tmp_path_factory.mktemp("unused"))))
+    return corpus, find_related(corpus)
+
+
+def test_related_papers_come_from_the_same_search_far_more_often_than_chance(seed) -> None:
+    """Each seed dump is one search query's results, so a related paper should share a dump
+    with its paper more often than a random paper does. Measured when written: 55% of
+    related papers share a dump, against 34% of random pairs (ratio 1.63; the ceiling,
+    every related paper sharing a dump, is 2.95). The test fails below a ratio of 1.4."""
+    corpus, related = seed
+    dumps = {slug: {s.path for s in paper.sources} for slug, paper in corpus.papers.items()}
+    pairs = [(slug, r.slug) for slug, items in related.items() for r in items]
+    same = sum(1 for a, b in pairs if dumps[a] & dumps[b]) / len(pairs)
+    combos = list(itertools.combinations(dumps, 2))
+    chance = sum(1 for a, b in combos if dumps[a] & dumps[b]) / len(combos)
+    print(f"same dump: related {same:.1%}, random {chance:.1%}, ratio {same / chance:.2f}")
+    assert same / chance >= 1.4
+
+
+def test_most_seed_papers_have_related_papers(seed) -> None:
+    corpus, related = seed
+    with_related = sum(1 for items in related.values() if items)
+    assert with_related / len(corpus.papers) >= 0.9
