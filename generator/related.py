@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .models import Corpus
 
@@ -47,6 +46,10 @@ def find_related(
     slugs = list(corpus.papers)
     if len(slugs) < 2:
         return {slug: () for slug in slugs}
+    # Imported here: scikit-learn takes ~2 s to import, which `check`, `parse` and a build
+    # that fails on a bad dump should not pay.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     texts = [
         " ".join([paper.title] * _TITLE_REPEAT + [paper.abstract or ""])
         for paper in corpus.papers.values()
