@@ -82,6 +82,10 @@ def _top(row, index, slugs, matrix, terms, top_k, min_score) -> tuple[Related, .
     candidates = np.flatnonzero((row >= min_score) & (row > 0.0))
     if candidates.size == 0:
         return ()
+    if candidates.size > 4 * top_k:
+        # Keep a margin beyond k so that rounding ties at the cut are still ranked by slug.
+        keep = np.argpartition(-row[candidates], 4 * top_k)[: 4 * top_k]
+        candidates = candidates[keep]
     ranked = sorted(
         ((round(float(row[j]), 3), slugs[j], j) for j in candidates),
         key=lambda item: (-item[0], item[1]),
@@ -93,6 +97,12 @@ def _top(row, index, slugs, matrix, terms, top_k, min_score) -> tuple[Related, .
 
 
 def _shared_terms(matrix, i: int, j: int, terms) -> tuple[str, ...]:
-    product = matrix[i].multiply(matrix[j]).tocoo()
-    order = sorted(zip(product.data, product.col, strict=True), key=lambda x: (-x[0], x[1]))
-    return tuple(str(terms[col]) for _, col in order[:SHARED_TERMS])
+    """The terms with the largest contribution (weight in i x weight in j) to the cosine."""
+    row_i = slice(matrix.indptr[i], matrix.indptr[i + 1])
+    row_j = slice(matrix.indptr[j], matrix.indptr[j + 1])
+    common, in_i, in_j = np.intersect1d(
+        matrix.indices[row_i], matrix.indices[row_j], assume_unique=True, return_indices=True
+    )
+    weights = matrix.data[row_i][in_i] * matrix.data[row_j][in_j]
+    order = np.lexsort((common, -weights))[:SHARED_TERMS]  # by weight, then term index
+    return tuple(str(terms[common[k]]) for k in order)

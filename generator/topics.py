@@ -106,15 +106,29 @@ class PhraseIndex:
         # Keyed by the lower-cased words; capitals are checked on a hit.
         self.exact: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {}
         self.prefix: dict[tuple[str, ...], list[tuple[str, str, tuple[str, ...]]]] = {}
-        self.max_words = 1
+        self.starts: dict[str, int] = {}
+        """First word of a phrase → the most words a phrase starting with it has. Most
+        words of a text start no phrase, and are skipped after one lookup."""
+        self.any_start_prefixes: list[str] = []
+        """One-word wildcards (`optimi*`): any word may start them."""
         for phrase in sorted(set(phrases)):
             words, wildcard = _phrase_words(phrase)
             lowered = tuple(w.lower() for w in words)
-            self.max_words = max(self.max_words, len(words))
             if wildcard:
                 self.prefix.setdefault(lowered[:-1], []).append((lowered[-1], phrase, words))
+                if len(lowered) == 1:
+                    self.any_start_prefixes.append(lowered[0])
+                    continue
             else:
                 self.exact.setdefault(lowered, []).append((phrase, words))
+            self.starts[lowered[0]] = max(self.starts.get(lowered[0], 0), len(lowered))
+        self.any_start_prefixes = sorted(set(self.any_start_prefixes))
+
+    def _longest_from(self, word: str) -> int:
+        longest = max((self.starts.get(form, 0) for form in _singular_forms(word)), default=0)
+        if any(word.startswith(prefix) for prefix in self.any_start_prefixes):
+            longest = max(longest, 1)
+        return longest
 
     def count(self, text: str) -> Counter[str]:
         """How often each phrase occurs in the text."""
@@ -123,7 +137,8 @@ class PhraseIndex:
         for start, first in enumerate(words):
             if first.joined:
                 continue
-            for length in range(1, min(self.max_words, len(words) - start) + 1):
+            longest = self._longest_from(first.lower)
+            for length in range(1, min(longest, len(words) - start) + 1):
                 run = words[start : start + length]
                 lowered = [w.lower for w in run]
                 originals = [w.text for w in run]

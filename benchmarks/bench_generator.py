@@ -1,0 +1,201 @@
+"""Benchmark the generator (and optionally `mkdocs build`) on synthetic corpora.
+
+    .venv/bin/python benchmarks/bench_generator.py                 # 1k, 3k, 10k papers
+    .venv/bin/python benchmarks/bench_generator.py --sizes 1000 30000 --mkdocs
+
+Synthetic dumps are made from the seed corpus: each paper's title splices two seed
+titles and adds two words from the seed abstracts, its abstract mixes sentences of three
+seed abstracts, and 10% of entries repeat an earlier paper in a later dump (real dumps
+overlap). Cards use the metadata layout, 200 per dump. Everything is seeded: the same
+size gives the same corpus.
+
+Each size runs in a fresh process, so peak memory (max RSS) is per size. Prints seconds
+per stage, peak memory, the fitted growth exponent of the total (slope of log time over
+log size), and with --mkdocs the build time, site size and search index size. Machines
+here are noisy: compare ratios and exponents, not single timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PER_DUMP = 200
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def seed_papers() -> list[tuple[str, str]]:
+    from generator.build import default_settings, load_corpus
+
+    corpus = load_corpus(default_settings(ROOT))
+    return [(p.title, p.abstract or "") for p in corpus.papers.values()]
+
+
+def make_dumps(size: int, directory: Path) -> int:
+    """Write synthetic dumps holding `size` distinct papers; return the entry count."""
+    rng = random.Random(size)
+    seeds = seed_papers()
+    words = sorted({w for _, a in seeds for w in re.findall(r"[A-Za-z]{6,}", a)})
+    sentences = [s for _, a in seeds for s in re.split(r"(?<=\.) ", a) if len(s) > 40]
+    papers = []
+    seen = set()
+    while len(papers) < size:
+        a, b = rng.sample(seeds, 2)
+        head = a[0].split()[: max(2, len(a[0].split()) // 2)]
+        tail = b[0].split()[len(b[0].split()) // 2 :]
+        title = " ".join([*head, *tail, rng.choice(words).title(), rng.choice(words)])
+        if title.lower() in seen:
+            continue
+        seen.add(title.lower())
+        abstract = " ".join(rng.sample(sentences, 3))
+        papers.append((title, abstract, rng.randint(1, 12), rng.randrange(12), rng.randint(1, 28)))
+    entries = list(papers)
+    entries += [papers[rng.randrange(size)] for _ in range(size // 10)]  # overlaps
+    for index in range(0, len(entries), PER_DUMP):
+        lines = ["new", "", "Subscribe", "", "Daily Papers", ""]
+        for title, abstract, authors, month, day in entries[index : index + PER_DUMP]:
+            lines += [title, "", abstract, "", f"  • {authors} authors", "·",
+                      f"{MONTHS[month]} {day}, 2024", ""]
+        (directory / f"{index // PER_DUMP:05d}.txt").write_text("\n".join(lines))
+    return len(entries)
+
+
+def run_one(size: int, with_mkdocs: bool) -> dict[str, float]:
+    """Time each stage of the generator on a corpus of `size` papers (in this process)."""
+    from generator import build as B
+    from generator.config import UNCLASSIFIED, load_taxonomy
+    from generator.corpus import build_corpus
+    from generator.related import find_related
+    from generator.render import SiteInput, render_site
+    from generator.topics import assign_topics, papers_by_topic
+    from generator.write import write_tree
+
+    work = Path(tempfile.mkdtemp(prefix=f"atlas-bench-{size}-"))
+    try:
+        dumps = work / "content" / "dumps"
+        dumps.mkdir(parents=True)
+        entries = make_dumps(size, dumps)
+        shutil.copy(ROOT / "content" / "topics.yml", work / "content" / "topics.yml")
+        figures: dict[str, float] = {"papers": size, "entries": entries}
+        clock = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            figures[name] = now - clock
+            clock = now
+
+        taxonomy = load_taxonomy(work / "content" / "topics.yml")
+        reports = B.parse_dumps(B.find_dumps(dumps), work)
+        lap("parse")
+        corpus = build_corpus(reports)
+        lap("merge")
+        assignments = assign_topics(corpus, taxonomy)
+        members = dict(papers_by_topic(assignments, taxonomy))
+        members[UNCLASSIFIED] = tuple(s for s, m in assignments.items() if not m)
+        lap("topics")
+        related = find_related(corpus)
+        lap("related")
+        site = SiteInput(corpus, taxonomy, assignments, members, related)
+        files = render_site(site)
+        lap("render")
+        out = work / "build" / "docs"
+        write_tree(files, out)
+        lap("write")
+        figures["generator"] = sum(
+            figures[k] for k in ("parse", "merge", "topics", "related", "render", "write")
+        )
+        figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if with_mkdocs:
+            figures.update(mkdocs_figures(work, size))
+        return figures
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def mkdocs_figures(work: Path, size: int) -> dict[str, float]:
+    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", work / "overrides")
+    shutil.copytree(ROOT / "generator", work / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"], cwd=work, capture_output=True,
+        text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}, check=False,
+    )
+    if result.returncode:
+        raise SystemExit(result.stderr[-2000:])
+    seconds = time.perf_counter() - started
+    site = work / "site"
+    pages = list((site / "papers").glob("*/index.html"))
+    index = site / "search" / "search_index.json"
+    return {
+        "mkdocs_total": seconds,  # includes the generator run by the hook
+        "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
+        "search_index_mb": index.stat().st_size / 1e6,
+        "paper_page_kb": sum(p.stat().st_size for p in pages) / len(pages) / 1e3,
+    }
+
+
+def exponent(sizes: list[float], values: list[float]) -> float:
+    """Least-squares slope of log(value) over log(size)."""
+    xs, ys = [math.log(s) for s in sizes], [math.log(max(v, 1e-9)) for v in values]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
+    parser.add_argument("--mkdocs", action="store_true", help="also time `mkdocs build`")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child process mode
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one, args.mkdocs)))
+        return 0
+
+    rows = []
+    for size in args.sizes:
+        print(f"... {size} papers", file=sys.stderr, flush=True)
+        command = [sys.executable, __file__, "--one", str(size)] + (["--mkdocs"] * args.mkdocs)
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode:
+            print(result.stderr, file=sys.stderr)
+            return 1
+        rows.append(json.loads(result.stdout.strip().splitlines()[-1]))
+
+    stages = ["parse", "merge", "topics", "related", "render", "write", "generator"]
+    extra = ["mkdocs_total", "site_mb", "search_index_mb", "paper_page_kb"] if args.mkdocs else []
+    header = ["papers", *stages, "peak_rss_mb", *extra]
+    print(" | ".join(f"{h:>10}" for h in header))
+    for row in rows:
+        print(" | ".join(f"{row[h]:>10.2f}" if isinstance(row[h], float) else f"{row[h]:>10}"
+                         for h in header))
+    if len(rows) > 1:
+        sizes = [r["papers"] for r in rows]
+        for key in ("topics", "related", "generator", *(["mkdocs_total"] if args.mkdocs else [])):
+            print(f"growth exponent of {key}: {exponent(sizes, [r[key] for r in rows]):.2f}")
+        if args.mkdocs:
+            shares = ", ".join(f"{r['generator'] / r['mkdocs_total']:.0%}" for r in rows)
+            print(f"generator share of the full build: {shares}")
+    print(f"Benchmarked {len(rows)} sizes ({', '.join(map(str, args.sizes))} papers).")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
