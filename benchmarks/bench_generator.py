@@ -34,10 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PER_DUMP = 200
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
 def seed_papers() -> list[tuple[str, str]]:
+    """(title, abstract) of every seed paper."""
     from generator.build import default_settings, load_corpus
 
     corpus = load_corpus(default_settings(ROOT))
@@ -46,6 +46,8 @@ def seed_papers() -> list[tuple[str, str]]:
 
 def make_dumps(size: int, directory: Path) -> int:
     """Write synthetic dumps holding `size` distinct papers; return the entry count."""
+    from generator.models import MONTHS
+
     rng = random.Random(size)
     seeds = seed_papers()
     words = sorted({w for _, a in seeds for w in re.findall(r"[A-Za-z]{6,}", a)})

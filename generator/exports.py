@@ -1,0 +1,251 @@
+"""Machine-readable views of the corpus: BibTeX, JSON, CSV and RSS. Pure: strings out.
+
+- BibTeX: one `@misc` per paper, keyed by its slug (unique and permanent), every field
+  escaped for LaTeX so any title parses; the listings show no author names, so there is
+  no `author` field, and `year` only when the dump showed it.
+- JSON: `papers.json` is `{"schema_version", "generated_from", "papers": [...]}`; its
+  schema is `papers.schema.json` beside it (SCHEMA below), version PAPERS_SCHEMA_VERSION.
+- CSV: one row per paper, the same fields flattened (lists joined with " | ").
+- RSS 2.0 feeds, newest first by when a paper was first seen. A dump has no capture date
+  (only its order), so items carry a `pubDate` only when the dump manifest gives one:
+  RSS 2.0 makes it optional, unlike Atom's mandatory `updated`, so no date is invented.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC
+from email.utils import format_datetime
+from urllib.parse import quote_plus
+from xml.etree import ElementTree as ET
+
+from .models import Paper
+
+PAPERS_SCHEMA_VERSION = 1
+
+# LaTeX specials, and what stands for them inside a braced BibTeX field.
+_BIBTEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
+_BIBTEX_RE = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIALS))
+
+
+def bibtex_escape(text: str) -> str:
+    text = " ".join(text.split())
+    return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIALS[m.group(0)], text)
+
+
+def hf_search_url(title: str) -> str:
+    return f"https://huggingface.co/papers?q={quote_plus(title)}"
+
+
+def bibtex_entry(paper: Paper, page_url: str) -> str:
+    fields = [("title", "{" + bibtex_escape(paper.title) + "}")]  # double braces keep case
+    if paper.published is not None and paper.published.year is not None:
+        fields.append(("year", str(paper.published.year)))
+    if paper.github:
+        fields.append(("howpublished", r"\url{" + bibtex_escape(paper.github[0]) + "}"))
+    note = "Listed on Hugging Face Papers; search: " + r"\url{" + hf_search_url(paper.title) + "}"
+    if paper.authors is not None:
+        note += f"; {paper.authors} author{'s' if paper.authors != 1 else ''} (names not listed)"
+    fields.append(("note", note.replace("%", r"\%")))
+    fields.append(("url", page_url.replace("%", r"\%")))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{paper.slug},\n{body}\n}}\n"
+
+
+def bibtex_file(papers: Iterable[Paper], page_url) -> str:
+    return "\n".join(bibtex_entry(p, page_url(p)) for p in papers)
+
+
+def paper_record(paper: Paper, topics: Sequence[str] = (), url: str | None = None) -> dict:
+    """Every field of a paper, JSON-ready (the `parse` command prints these too)."""
+
+    def snapshots(items) -> list[dict[str, object]]:
+        return [{"value": s.value, "source": str(s.source)} for s in items]
+
+    record: dict[str, object] = {
+        "slug": paper.slug,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors": paper.authors,
+        "organisation": paper.organisation,
+        "published": paper.published.iso() if paper.published else None,
+        "upvotes": snapshots(paper.upvotes),
+        "comments": snapshots(paper.comments),
+        "github_stars": snapshots(paper.github_stars),
+        "submitted_by": paper.submitted_by,
+        "github": list(paper.github),
+        "links": list(paper.links),
+        "abstract_variants": [
+            {"text": v.text, "sources": [str(s) for s in v.sources]}
+            for v in paper.abstract_variants
+        ],
+        "sources": [str(s) for s in paper.sources],
+        "first_seen": str(paper.first_seen),
+    }
+    if url is not None:
+        record["url"] = url
+        record["topics"] = list(topics)
+    return record
+
+
+def papers_json(
+    papers: Iterable[Paper], topics: Mapping[str, Sequence[str]], url, dumps: Sequence[str]
+) -> str:
+    data = {
+        "schema_version": PAPERS_SCHEMA_VERSION,
+        "schema": "papers.schema.json",
+        "generated_from": list(dumps),
+        "papers": [paper_record(p, topics.get(p.slug, ()), url(p)) for p in papers],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+_SNAPSHOTS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["value", "source"],
+        "properties": {"value": {"type": "integer"}, "source": {"type": "string"}},
+    },
+}
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Paper Atlas papers.json",
+    "description": "Every paper of the atlas. Version 1; a breaking change bumps schema_version.",
+    "type": "object",
+    "required": ["schema_version", "papers"],
+    "properties": {
+        "schema_version": {"const": PAPERS_SCHEMA_VERSION},
+        "schema": {"type": "string"},
+        "generated_from": {"type": "array", "items": {"type": "string"}},
+        "papers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["slug", "title", "url", "sources", "first_seen"],
+                "properties": {
+                    "slug": {"type": "string", "description": "Permanent page name."},
+                    "url": {
+                        "type": "string",
+                        "description": "Page URL (site-relative "
+                        "unless the site URL was configured).",
+                    },
+                    "title": {"type": "string"},
+                    "abstract": {"type": ["string", "null"]},
+                    "authors": {
+                        "type": ["integer", "null"],
+                        "description": "Author count; listings show no names.",
+                    },
+                    "organisation": {"type": ["string", "null"]},
+                    "published": {
+                        "type": ["string", "null"],
+                        "description": "YYYY-MM-DD, or --MM-DD when the year was not shown.",
+                    },
+                    "upvotes": _SNAPSHOTS,
+                    "comments": _SNAPSHOTS,
+                    "github_stars": _SNAPSHOTS,
+                    "submitted_by": {"type": ["string", "null"]},
+                    "github": {"type": "array", "items": {"type": "string"}},
+                    "links": {"type": "array", "items": {"type": "string"}},
+                    "abstract_variants": {"type": "array"},
+                    "topics": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "Topic slugs, best match first.",
+                    },
+                    "sources": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "file:line of every merged entry.",
+                    },
+                    "first_seen": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def schema_json() -> str:
+    return json.dumps(SCHEMA, indent=1) + "\n"
+
+
+CSV_COLUMNS = (
+    "slug", "url", "title", "published", "authors", "organisation", "upvotes", "comments",
+    "github_stars", "topics", "github", "first_seen", "sources", "abstract",
+)  # fmt: skip
+
+
+def papers_csv(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]], url) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for p in papers:
+        latest = {
+            "upvotes": p.upvotes[-1].value if p.upvotes else "",
+            "comments": p.comments[-1].value if p.comments else "",
+            "github_stars": p.github_stars[-1].value if p.github_stars else "",
+        }
+        writer.writerow(
+            [
+                p.slug, url(p), p.title, p.published.iso() if p.published else "",
+                "" if p.authors is None else p.authors, p.organisation or "",
+                latest["upvotes"], latest["comments"], latest["github_stars"],
+                " | ".join(topics.get(p.slug, ())), " | ".join(p.github), str(p.first_seen),
+                " | ".join(str(s) for s in p.sources), p.abstract or "",
+            ]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+def rss_feed(
+    *,
+    title: str,
+    link: str,
+    description: str,
+    feed_url: str,
+    items: Sequence[tuple[Paper, str, str | None]],
+) -> str:
+    """An RSS 2.0 document; items are (paper, page URL, RFC 822 date or None)."""
+    rss = ET.Element("rss", {"version": "2.0", "xmlns:atom": "http://www.w3.org/2005/Atom"})
+    channel = ET.SubElement(rss, "channel")
+    ET.SubElement(channel, "title").text = title
+    ET.SubElement(channel, "link").text = link
+    ET.SubElement(channel, "description").text = description
+    ET.SubElement(
+        channel, "atom:link", {"href": feed_url, "rel": "self", "type": "application/rss+xml"}
+    )
+    ET.SubElement(channel, "generator").text = "Paper Atlas"
+    for paper, url, date in items:
+        item = ET.SubElement(channel, "item")
+        ET.SubElement(item, "title").text = paper.title
+        ET.SubElement(item, "link").text = url
+        ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = f"paper-atlas:{paper.slug}"
+        if paper.abstract:
+            ET.SubElement(item, "description").text = paper.abstract
+        if date is not None:
+            ET.SubElement(item, "pubDate").text = date
+    ET.indent(rss)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
+
+
+def rfc822(date) -> str:
+    """`datetime.date` → RSS date, at midnight UTC."""
+    from datetime import datetime
+
+    return format_datetime(datetime(date.year, date.month, date.day, tzinfo=UTC))
