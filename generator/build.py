@@ -7,9 +7,11 @@ problem listed and leaves the previous output as it was.
 
 from __future__ import annotations
 
+import datetime
 import logging
+import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -42,6 +44,8 @@ class Settings:
     """Paths in messages and on pages are shown relative to this (the repository)."""
     strict: bool = False
     """Treat warnings as errors."""
+    site_url: str | None = None
+    """Where the site is published: makes links in feeds and exports absolute."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,6 +141,20 @@ def read_dump(path: Path, name: str) -> str:
     return text
 
 
+_FILE_DATE_RE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def capture_date(file_name: str) -> datetime.date | None:
+    """A `YYYY-MM-DD` in a dump's file name is the day it was saved."""
+    match = _FILE_DATE_RE.search(file_name)
+    if match is None:
+        return None
+    try:
+        return datetime.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
 def parse_dumps(paths: list[Path], root: Path) -> list[DumpReport]:
     """Parse every dump; raise once, listing every unreadable file."""
     reports: list[DumpReport] = []
@@ -148,7 +166,7 @@ def parse_dumps(paths: list[Path], root: Path) -> list[DumpReport]:
         except DumpError as exc:
             problems.append(exc)
             continue
-        reports.append(parse_dump(text, name))
+        reports.append(replace(parse_dump(text, name), captured=capture_date(path.name)))
     if problems:
         raise Aborted(
             "\n".join(str(p) for p in problems)
@@ -210,6 +228,7 @@ def generate(settings: Settings) -> tuple[Corpus, Taxonomy, SiteInput, dict[Pure
         assignments=assignments,
         members=members,
         related=find_related(corpus),
+        site_url=settings.site_url,
     )
     return corpus, taxonomy, site, render_site(site)
 

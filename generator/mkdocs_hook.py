@@ -31,7 +31,7 @@ logging.getLogger("generator").propagate = False
 
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
-    settings = default_settings(root, out=Path(config.docs_dir))
+    settings = default_settings(root, out=Path(config.docs_dir), site_url=config.site_url)
     try:
         report = run(settings)
     except GeneratorError as exc:

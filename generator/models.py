@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -111,6 +112,8 @@ class DumpReport:
     layout: str
     query: str | None = None
     """The search query a search page echoed above its results."""
+    captured: datetime.date | None = None
+    """When the page was saved, if the dump's file name says (`2026-11-23_daily.txt`)."""
     entries: tuple[Entry, ...]
     diagnostics: tuple[Diagnostic, ...]
     line_kinds: tuple[LineKind, ...]

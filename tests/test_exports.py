@@ -1,0 +1,134 @@
+"""BibTeX, JSON, CSV, feeds and archives, checked with the tools their readers use."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import bibtexparser
+import jsonschema
+import pytest
+from conftest import fixture_settings, seed_settings
+from pylatexenc.latex2text import LatexNodes2Text
+
+from generator.build import capture_date, run
+from generator.corpus import build_corpus
+from generator.exports import bibtex_entry
+from generator.parse import parse_dump
+
+HOSTILE_TITLES = [
+    "Plain Title",
+    "100% {Unbalanced} Braces } { and $math$ & #hash_under^hat~tilde",
+    "Back\\slash \\textbf{not a command} @misc{x, title={y}}",
+    "Quotes \"double\" and 'single', comma, = equals",
+]
+
+
+@pytest.mark.parametrize("title", HOSTILE_TITLES)
+def test_bibtex_entry_parses_and_keeps_the_title(title: str) -> None:
+    text = f"Subscribe\n\n{title}\n\nAbstract.\n\n  • 2 authors\n·\nJun 1, 2020\n"
+    (paper,) = build_corpus([parse_dump(text, "d.txt")]).papers.values()
+    library = bibtexparser.parse_string(bibtex_entry(paper, "https://example.org/p/"))
+    assert library.failed_blocks == []
+    (entry,) = library.entries
+    assert entry.key == paper.slug
+    assert entry.fields_dict["year"].value == "2020"
+    decoded = LatexNodes2Text().latex_to_text(entry.fields_dict["title"].value)
+    decoded = decoded.replace("\u02c6", "^")  # pylatexenc renders \textasciicircum as ˆ
+    assert " ".join(decoded.split()) == title
+
+
+@pytest.fixture(scope="module")
+def seed_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    out = tmp_path_factory.mktemp("seed") / "docs"
+    report = run(seed_settings(out, site_url="https://example.org/atlas/"))
+    return out, report
+
+
+def test_exports_hold_every_paper_and_validate(seed_out) -> None:
+    out, report = seed_out
+    papers = len(report.corpus.papers)
+    assert len(list((out / "papers").glob("*.md"))) == papers == 466
+
+    data = json.loads((out / "exports" / "papers.json").read_text())
+    schema = json.loads((out / "exports" / "papers.schema.json").read_text())
+    jsonschema.validate(data, schema)
+    assert data["schema_version"] == 1
+    assert len(data["papers"]) == papers
+    first = data["papers"][0]
+    assert first["url"] == f"https://example.org/atlas/papers/{first['slug']}/"
+
+    rows = list(csv.DictReader(io.StringIO((out / "exports" / "papers.csv").read_text())))
+    assert len(rows) == papers
+    assert {row["slug"] for row in rows} == {p["slug"] for p in data["papers"]}
+
+    library = bibtexparser.parse_string((out / "exports" / "papers.bib").read_text())
+    assert library.failed_blocks == []
+    assert len(library.entries) == papers
+
+
+def test_topic_bibliographies_and_feeds_match_topic_membership(seed_out) -> None:
+    out, report = seed_out
+    for topic, members in report.site.members.items():
+        if topic == "unclassified":
+            continue
+        bib = bibtexparser.parse_string((out / "exports" / "topics" / f"{topic}.bib").read_text())
+        assert sorted(e.key for e in bib.entries) == sorted(members)
+        feed = ET.parse(out / "topics" / topic / "feed.xml").getroot()
+        guids = [g.text for g in feed.iter("guid")]
+        assert sorted(guids) == sorted(f"paper-atlas:{slug}" for slug in members)
+
+
+def test_site_feed_is_newest_first_by_dump_with_stable_ids(seed_out) -> None:
+    out, report = seed_out
+    feed = ET.parse(out / "feed.xml").getroot()
+    assert feed.tag == "rss" and feed.get("version") == "2.0"
+    items = feed.findall("./channel/item")
+    assert len(items) == 466
+    order = [d.path for d in report.corpus.dumps]
+    first_seen = [
+        order.index(report.corpus.papers[i.find("guid").text.split(":", 1)[1]].first_seen.path)
+        for i in items
+    ]
+    assert first_seen == sorted(first_seen, reverse=True)
+    # The seed dumps carry no capture date: no item gets an invented one.
+    assert feed.find("./channel/item/pubDate") is None
+    assert items[0].find("link").text.startswith("https://example.org/atlas/papers/")
+
+
+def test_a_capture_date_in_the_file_name_dates_feed_items(tmp_path: Path) -> None:
+    assert str(capture_date("2026-10-04_daily.txt")) == "2026-10-04"
+    assert capture_date("2026-13-40.txt") is None
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    (dumps / "2026-10-04_daily.txt").write_text("Subscribe\n\nA Paper\n\nIts abstract.\n")
+    out = tmp_path / "docs"
+    run(fixture_settings(out, dumps=dumps))
+    (date,) = [e.text for e in ET.parse(out / "feed.xml").getroot().iter("pubDate")]
+    assert date == "Sun, 04 Oct 2026 00:00:00 +0000"
+
+
+def test_archives_list_every_paper_exactly_once(seed_out) -> None:
+    out, report = seed_out
+    linked: list[str] = []
+    for page in sorted((out / "archive").glob("*/index.md")):
+        linked += re.findall(r"\(\.\./\.\./papers/([^)]+)\.md\)", page.read_text())
+    assert sorted(linked) == sorted(report.corpus.papers)
+    assert (out / "archive" / "undated" / "index.md").exists()
+    index = (out / "archive" / "index.md").read_text()
+    assert "| [2024](2024/index.md) | 22 |" in index
+
+
+def test_home_page_shows_new_papers_top_papers_and_charts(seed_out) -> None:
+    out, _ = seed_out
+    home = (out / "index.md").read_text()
+    assert "## New in the latest dump" in home
+    assert "`content/dumps/004_09b46fd0036fc2b5.txt` added 224 papers; the first 10:" in home
+    assert "## Most discussed" in home
+    assert "8 comments (as of `content/dumps/001_36019720e30c5c20.txt`)" in home
+    assert home.count('<svg role="img"') == 2
+    assert "Papers per publication year" in home
