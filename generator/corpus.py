@@ -42,7 +42,9 @@ from .models import (
 
 SLUG_MAX_CHARS = 80
 _NON_WORD_RE = re.compile(r"[\W_]+")
-_URL_RE = re.compile(r"https?://[^\s<>\"'`]+")
+# Characters that cannot appear unencoded in a URL end it: LaTeX in abstracts glues URLs
+# together (`repo.git{https://...}`).
+_URL_RE = re.compile(r"https?://[^\s<>\"'`{}|\\^]+")
 _GITHUB_RE = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+)", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?)]}'\""
 

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,10 +55,50 @@ def seed_settings(out: Path, **overrides) -> Settings:
 def require(available: bool, what: str) -> None:
     """Skip a test whose tool is missing on a developer's machine; fail it in CI, where
     `.ci/run` installs every tool, so a check can never silently stop running."""
-    import os
-
     if available:
         return
     if os.environ.get("CI"):
         pytest.fail(f"{what} is missing in CI: .ci/run should have installed it")
     pytest.skip(f"{what} is not installed (make test installs it)")
+
+
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def make_project(tmp_path: Path, dumps: Path, topics: Path) -> Path:
+    """mkdocs.yml, overrides and the generator of this repository, with the given inputs."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    shutil.copytree(
+        ROOT / "generator", project / "generator", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copytree(dumps, project / "content" / "dumps")
+    shutil.copy(topics, project / "content" / "topics.yml")
+    (project / "build" / "docs").mkdir(parents=True)
+    shutil.copy(ROOT / "build" / "docs" / ".gitignore", project / "build" / "docs" / ".gitignore")
+    return project
+
+
+def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SITE_URL", None)
+    return subprocess.run(
+        [*MKDOCS, "build", "--strict"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("seed")
+    project = make_project(tmp, ROOT / "content" / "dumps", ROOT / "content" / "topics.yml")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return project / "site"

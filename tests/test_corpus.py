@@ -54,6 +54,8 @@ def test_links_and_github_repos_are_found_without_trailing_punctuation() -> None
     assert github_repo("https://github.com/Owner/repo.git") == "https://github.com/Owner/repo"
     assert github_repo("https://github.com/Owner/repo/tree/main") == "https://github.com/Owner/repo"
     assert github_repo("https://example.org/page") is None
+    glued = "code: https://github.com/a/b.git{https://github.com/a/b.git}."
+    assert find_links(glued) == ("https://github.com/a/b.git",)
 
 
 def test_same_paper_in_two_dumps_merges_and_keeps_both_sources() -> None:

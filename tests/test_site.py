@@ -8,7 +8,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -16,41 +15,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import GOLDEN_INPUT, ROOT
+from conftest import GOLDEN_INPUT, MKDOCS, ROOT, make_project, mkdocs_build, require
 
 pytestmark = pytest.mark.slow
-
-MKDOCS = [sys.executable, "-m", "mkdocs"]
 HREF_RE = re.compile(r'href="([^"#]+)(?:#[^"]*)?"')
-
-
-def make_project(tmp_path: Path, dumps: Path, topics: Path) -> Path:
-    """mkdocs.yml, overrides and the generator of this repository, with the given inputs."""
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", project / "overrides")
-    shutil.copytree(
-        ROOT / "generator", project / "generator", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    shutil.copytree(dumps, project / "content" / "dumps")
-    shutil.copy(topics, project / "content" / "topics.yml")
-    (project / "build" / "docs").mkdir(parents=True)
-    shutil.copy(ROOT / "build" / "docs" / ".gitignore", project / "build" / "docs" / ".gitignore")
-    return project
-
-
-def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SITE_URL", None)
-    return subprocess.run(
-        [*MKDOCS, "build", "--strict"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
 
 
 def links_of(page: Path) -> set[Path]:
@@ -62,16 +30,6 @@ def links_of(page: Path) -> set[Path]:
         target = (page.parent / href).resolve()
         targets.add(target / "index.html" if target.is_dir() else target)
     return targets
-
-
-@pytest.fixture(scope="module")
-def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("seed")
-    project = make_project(tmp, ROOT / "content" / "dumps", ROOT / "content" / "topics.yml")
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    return project / "site"
 
 
 def test_seed_site_has_a_page_for_every_paper(seed_site: Path) -> None:
@@ -268,3 +226,41 @@ def test_serve_picks_up_a_new_dump_without_a_restart(tmp_path: Path) -> None:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def test_seed_site_has_no_broken_link_or_anchor(seed_site: Path) -> None:
+    from sitecheck import broken_links
+
+    assert broken_links(seed_site) == []
+
+
+def test_seed_site_html_is_valid(seed_site: Path) -> None:
+    from sitecheck import VNU, html_errors
+
+    require(VNU.is_file() and shutil.which("java") is not None, "java and npm vnu-jar")
+    assert html_errors(seed_site) == []
+
+
+def test_the_checks_do_fail_on_a_broken_site(tmp_path: Path) -> None:
+    from sitecheck import VNU, broken_links, html_errors
+
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><title>x</title></head><body>'
+        '<a href="a/">ok</a> <a href="missing/">gone</a> <a href="a/#nowhere">anchor</a>'
+        "</body></html>"
+    )
+    (site / "a" / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><title>a</title></head><body><p id="here">'
+        '<img src="x.png"><a id="d"></a><a id="d" href="../index.html#here">wrong page</a>'
+        "</body></html>"
+    )
+    assert broken_links(site) == [
+        "a/index.html: x.png (no such file)",
+        "a/index.html: ../index.html#here (no such anchor)",
+        "index.html: missing/ (no such file)",
+        "index.html: a/#nowhere (no such anchor)",
+    ]
+    require(VNU.is_file() and shutil.which("java") is not None, "java and npm vnu-jar")
+    assert html_errors(site), "the Nu checker accepted invalid HTML"
