@@ -1,0 +1,215 @@
+"""What a reader sees, in headless Chromium (Playwright driving Debian's chromium, never a
+downloaded browser), on the seed site served over http: search, topic and paper pages,
+the palette toggle, a phone-sized screen, accessibility (axe-core) and that no request
+leaves the site. Elements are found by role and text, not by the theme's CSS classes."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import ROOT, require
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# The flags the machine notes give for a sandbox with a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def base_url(seed_site: Path) -> Iterator[str]:
+    server, url = serve(seed_site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(Path(CHROMIUM).exists(), "Debian's chromium")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, base_url: str):
+    """A fresh page that records, and blocks, every request leaving the site."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+
+    def route(route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+    assert outside == [], f"requests left the site: {outside}"
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
+    require(AXE.is_file(), "npm axe-core")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
+
+
+def search(page, base_url: str, words: str):
+    page.goto(base_url)
+    page.get_by_role("textbox", name="Search").click()
+    page.keyboard.type(words, delay=20)  # Material's search reacts to key presses
+    return page.get_by_role("link").filter(has=page.get_by_role("heading"))
+
+
+def test_typing_words_of_a_title_finds_that_paper_first_and_opens_it(page, base_url) -> None:
+    from playwright.sync_api import expect
+
+    results = search(page, base_url, "Grand Unification Quantum Algorithms")
+    first = results.first
+    # Results update as each key is handled; wait for the ones of the whole query.
+    expect(first).to_contain_text("A Grand Unification of Quantum Algorithms", timeout=10_000)
+    first.click()
+    page.wait_for_url(re.compile(r".*/papers/a-grand-unification-of-quantum-algorithms/"))
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text().startswith("A Grand Unification of Quantum Algorithms")
+
+
+def test_a_topic_page_lists_its_papers_and_every_link_opens(page, base_url) -> None:
+    page.goto(base_url + "topics/quantum/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Quantum computing")
+    content = page.get_by_role("main")
+    links = content.get_by_role("link").filter(has_text=re.compile("Quantum", re.I))
+    hrefs = [a.get_attribute("href") for a in links.all()]
+    paper_hrefs = [h for h in hrefs if h and "papers/" in h]
+    assert len(paper_hrefs) >= 10
+    for href in paper_hrefs:
+        response = page.request.get(base_url + "topics/quantum/" + href)
+        assert response.status == 200, href
+    content.get_by_role("link", name=re.compile("Grand Unification")).click()
+    page.wait_for_url(re.compile(r".*/papers/a-grand-unification-of-quantum-algorithms/"))
+
+
+def test_a_paper_page_shows_topics_related_papers_and_bibtex(page, base_url) -> None:
+    page.goto(base_url + "papers/a-grand-unification-of-quantum-algorithms/")
+    main = page.get_by_role("main")
+    assert main.get_by_role("link", name="Quantum computing").first.is_visible()
+    assert main.get_by_role("heading", name=re.compile("Related papers")).is_visible()
+    related = main.get_by_role("link", name=re.compile("Quantum Hamiltonian Embedding"))
+    assert related.is_visible()
+    assert main.get_by_role("heading", name=re.compile("Cite")).is_visible()
+    code = main.locator("code", has_text="@misc{a-grand-unification-of-quantum-algorithms")
+    assert code.is_visible()
+
+
+def test_the_palette_toggle_switches_to_dark_mode_and_back(page, base_url) -> None:
+    page.goto(base_url)
+    scheme = page.locator("body").get_attribute("data-md-color-scheme")
+    assert scheme == "default"
+    # The visible toggle is a <label> titled with what it does.
+    page.get_by_title("Switch to dark mode").click()
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    page.get_by_title("Switch to light mode").click()
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "default"
+
+
+def test_the_layout_works_at_a_phone_width(browser, base_url) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "papers/a-grand-unification-of-quantum-algorithms/")
+        assert page.get_by_role("heading", level=1).is_visible()
+        assert page.get_by_role("heading", name=re.compile("Abstract")).is_visible()
+        # The sidebar navigation is folded away behind the header's menu button...
+        menu = page.locator('header label[for="__drawer"]')
+        assert menu.is_visible()
+        nav_link = page.get_by_role("link", name="Corpus health").first
+
+        def on_screen() -> bool:
+            box = nav_link.bounding_box()  # the drawer slides in from outside the screen
+            return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+
+        assert not on_screen()
+        menu.click()
+        page.wait_for_timeout(500)  # the drawer's slide-in transition
+        assert on_screen()
+        # ...and nothing is wider than the screen.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "topics/", "topics/quantum/", "papers/a-grand-unification-of-quantum-algorithms/",
+     "archive/", "health/"],
+)  # fmt: skip
+def test_pages_have_no_serious_accessibility_violation(page, base_url, path: str) -> None:
+    page.goto(base_url + path)
+    assert axe_violations(page) == []
+
+
+def test_search_results_have_no_serious_accessibility_violation(page, base_url) -> None:
+    search(page, base_url, "quantum").first.wait_for()
+    assert axe_violations(page) == []
+
+
+def test_axe_does_report_a_serious_violation(page, tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><title>bad</title></head><body><main>'
+        '<p style="color:#777;background:#888">unreadable</p><img src="x.png">'
+        "<button></button></main></body></html>"
+    )
+    server, url = serve(tmp_path)
+    try:
+        page.goto(url)
+        found = axe_violations(page)
+    finally:
+        server.shutdown()
+    assert any(v.startswith("color-contrast") for v in found)
+    assert any(v.startswith("image-alt") for v in found)
+
+
+def test_dark_mode_pages_have_no_serious_accessibility_violation(browser, base_url) -> None:
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    try:
+        for path in ("", "papers/a-grand-unification-of-quantum-algorithms/", "topics/quantum/"):
+            page.goto(base_url + path)
+            assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+            assert axe_violations(page) == [], path
+    finally:
+        context.close()
