@@ -176,11 +176,17 @@ def top_by(site, figure: Callable[[Paper], Snapshot | None], noun: str) -> list[
     """The papers with the highest latest figure, each with the dump that showed it."""
     scored = [(snap, paper) for paper in site.corpus.papers.values() if (snap := figure(paper))]
     scored.sort(key=lambda item: (-item[0].value, item[1].slug))
+    captured = {dump.path: dump.captured for dump in site.corpus.dumps}
+
+    def as_of(snap: Snapshot) -> str:
+        day = captured.get(snap.source.path)
+        return f"`{snap.source.path}`" + (f", saved {day.isoformat()}" if day else "")
+
     return [
         Highlight(
             md_escape(paper.title),
             link(HOME, paper_path(paper.slug)),
-            f"{snap.value} {noun}{'s' if snap.value != 1 else ''} (as of `{snap.source.path}`)",
+            f"{snap.value} {noun}{'s' if snap.value != 1 else ''} (as of {as_of(snap)})",
         )
         for snap, paper in scored[:HIGHLIGHTS]
         if snap.value > 0

@@ -88,6 +88,17 @@ def test_every_paper_page_shows_a_bibtex_entry_that_parses(seed_site: Path) -> N
     assert len(entries) == 466
 
 
+def test_feeds_are_linked_from_every_page_head(seed_site: Path) -> None:
+    for page in (seed_site / "index.html", seed_site / "topics" / "quantum" / "index.html"):
+        heads = re.findall(
+            r'<link rel="alternate" type="application/rss\+xml"[^>]*>', page.read_text()
+        )
+        hrefs = [re.search(r'href="([^"]+)"', h)[1] for h in heads]
+        for href in hrefs:
+            assert (page.parent / href).resolve().is_file(), href
+    assert len(hrefs) == 2  # the site feed and the topic's own
+
+
 def test_papers_stay_out_of_the_nav(seed_site: Path) -> None:
     home = (seed_site / "index.html").read_text()
     nav = home[home.index('<nav class="md-nav md-nav--primary"') :]
