@@ -25,6 +25,10 @@ TOP_K = 5
 MIN_SCORE = 0.12
 """Cosine similarity below which two papers are not called related."""
 SHARED_TERMS = 4
+MAX_DF = 0.2
+"""Terms in more than this share of papers are ignored: a word in half the corpus relates
+everything to everything, and common terms dominate the cost of the similarity product
+(it grows with the square of each term's document frequency)."""
 _BLOCK_ROWS = 512
 _TITLE_REPEAT = 2
 """The title counts twice: it says what the paper is about more densely than the abstract."""
@@ -58,7 +62,8 @@ def find_related(
         stop_words="english",
         sublinear_tf=True,
         min_df=2,  # a word in one paper only cannot relate it to another
-        max_df=0.5,  # a word in half the corpus relates everything to everything
+        # As a count: on a corpus of a handful of papers a share would leave no term.
+        max_df=max(int(MAX_DF * len(texts)), 2),
         token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9-]+\b",
         dtype=np.float64,
     )

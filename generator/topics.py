@@ -44,16 +44,10 @@ class TopicMatch:
     """Every phrase of the topic that matched, strongest first."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
-    text: str
-    lower: str
-    joined: bool
-    """Glued to the previous word by a hyphen: a phrase cannot start here."""
-
-
-def split_words(text: str) -> list[_Word]:
-    words: list[_Word] = []
+def split_words(text: str) -> list[tuple[str, str, bool]]:
+    """(word, lower-cased word, glued to the previous word by a hyphen) for each word.
+    A phrase cannot start at a glued word: `convex` is not in `non-convex`."""
+    words: list[tuple[str, str, bool]] = []
     hyphen = False
     previous_end = -1
     for match in _WORD_RE.finditer(text):
@@ -62,7 +56,7 @@ def split_words(text: str) -> list[_Word]:
             continue
         joined = hyphen and match.start() == previous_end + 1
         word = match.group(0)
-        words.append(_Word(word, word.lower(), joined))
+        words.append((word, word.lower(), joined))
         hyphen = False
         previous_end = match.end()
     return words
@@ -123,25 +117,29 @@ class PhraseIndex:
                 self.exact.setdefault(lowered, []).append((phrase, words))
             self.starts[lowered[0]] = max(self.starts.get(lowered[0], 0), len(lowered))
         self.any_start_prefixes = sorted(set(self.any_start_prefixes))
+        self._longest: dict[str, int] = {}
 
     def _longest_from(self, word: str) -> int:
-        longest = max((self.starts.get(form, 0) for form in _singular_forms(word)), default=0)
-        if any(word.startswith(prefix) for prefix in self.any_start_prefixes):
-            longest = max(longest, 1)
+        """How many words a phrase starting at this (lower-cased) word can have; 0 for
+        the many words that start none. Memoised: texts repeat their words."""
+        longest = self._longest.get(word)
+        if longest is None:
+            longest = max(self.starts.get(form, 0) for form in _singular_forms(word))
+            if any(word.startswith(prefix) for prefix in self.any_start_prefixes):
+                longest = max(longest, 1)
+            self._longest[word] = longest
         return longest
 
     def count(self, text: str) -> Counter[str]:
         """How often each phrase occurs in the text."""
         found: Counter[str] = Counter()
         words = split_words(text)
-        for start, first in enumerate(words):
-            if first.joined:
-                continue
-            longest = self._longest_from(first.lower)
+        for start, (_, first, joined) in enumerate(words):
+            longest = 0 if joined else self._longest_from(first)
             for length in range(1, min(longest, len(words) - start) + 1):
                 run = words[start : start + length]
-                lowered = [w.lower for w in run]
-                originals = [w.text for w in run]
+                lowered = [w[1] for w in run]
+                originals = [w[0] for w in run]
                 head = tuple(lowered[:-1])
                 for form in _singular_forms(lowered[-1]):
                     for phrase, written in self.exact.get((*head, form), ()):

@@ -74,3 +74,23 @@ def test_front_matter_round_trips_any_title(title: str) -> None:
     data = yaml.safe_load(text.removeprefix("---\n").removesuffix("---\n"))
     assert html.unescape(data["title"]) == title
     assert "<" not in data["title"]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [
+        ("papers/a.md", "topics/t/index.md", "../topics/t/index.md"),
+        ("topics/t/index.md", "papers/a.md", "../../papers/a.md"),
+        ("topics/t/index.md", "topics/u/index.md", "../u/index.md"),
+        ("topics/index.md", "topics/u/index.md", "u/index.md"),
+        ("index.md", "topics/u/index.md", "topics/u/index.md"),
+        ("topics/t/index.md", "topics/t/feed.xml", "feed.xml"),
+        ("archive/2024/index.md", "index.md", "../../index.md"),
+    ],
+)
+def test_link_is_the_relative_path_between_two_pages(source, target, expected) -> None:
+    from pathlib import PurePosixPath
+
+    from generator.markup import link
+
+    assert link(PurePosixPath(source), PurePosixPath(target)) == expected
