@@ -1,5 +1,6 @@
 """MkDocs hook: run the generator before every build, so `mkdocs build` and `mkdocs serve`
-work straight from a clean clone and `serve` picks up a new or edited dump.
+work straight from a clean clone and `serve` picks up a new or edited dump; and index the
+built site with Pagefind after every build (the site's search).
 
 MkDocs loads this file by path (`hooks:` in mkdocs.yml), not as part of the package, hence
 the `sys.path` line. The generator rewrites only files whose bytes change, so the rebuild
@@ -9,6 +10,7 @@ that `serve` triggers on its own output finds nothing to do and the reload loop 
 from __future__ import annotations
 
 import logging
+import subprocess
 import sys
 from pathlib import Path
 
@@ -43,3 +45,21 @@ def on_config(config):
     config.nav = report.nav
     log.info("Paper Atlas: %s", report.summary())
     return config
+
+
+def on_post_build(config):
+    """Index the built site for search with Pagefind (`pagefind_bin` from PyPI ships the
+    binary). Its index is split into chunks, so a reader's first search downloads a few
+    hundred KB whatever the size of the atlas."""
+    command = [
+        *(sys.executable, "-m", "pagefind", "--site", config.site_dir, "--silent"),
+        # Heading permalinks (¶) would show in every result title.
+        *("--exclude-selectors", ".headerlink"),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise Abort(
+            "Pagefind could not index the site (is `pagefind[bin]` installed? "
+            f"`make` installs it):\n{(result.stderr or result.stdout).strip()}"
+        )
+    log.info("Paper Atlas: search index written by Pagefind")

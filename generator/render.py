@@ -46,6 +46,8 @@ from .models import Corpus, DumpReport, Level, LineKind, Paper
 from .related import Related
 from .topics import TopicMatch, top_phrases
 
+SEARCH_PAGE = PurePosixPath("search.md")
+"""Pagefind's search UI; the header's search form opens it with `?q=`."""
 NAV_FILE = PurePosixPath(".nav.yml")
 """A dotfile, so MkDocs does not copy it into the site; the hook reads it into `nav`."""
 
@@ -153,6 +155,9 @@ def render_site(site: SiteInput) -> dict[PurePosixPath, str]:
     pages[TOPICS_INDEX] = env.get_template("topics_index.md.j2").render(topics_index_context(site))
     pages[HOME] = env.get_template("home.md.j2").render(home_context(site))
     pages[HEALTH] = env.get_template("health.md.j2").render(health_context(site))
+    pages[SEARCH_PAGE] = env.get_template("search.md.j2").render(
+        front_matter=front_matter({"title": "Search", "hide": ["toc"]})
+    )
     pages[NAV_FILE] = render_nav(site)
     pages.update(render_listings(site, env))
     return pages

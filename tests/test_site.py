@@ -118,10 +118,16 @@ def test_papers_stay_out_of_the_nav(seed_site: Path) -> None:
     assert "papers/" not in nav[: nav.index("</nav>")]
 
 
-def test_search_index_holds_every_paper(seed_site: Path) -> None:
-    index = (seed_site / "search" / "search_index.json").read_text()
-    locations = set(re.findall(r'"location":"(papers/[^/#"]+/)"', index))
-    assert len(locations) == 466
+def test_search_index_holds_every_page(seed_site: Path) -> None:
+    import json
+
+    entry = json.loads((seed_site / "pagefind" / "pagefind-entry.json").read_text())
+    pages = list(seed_site.rglob("index.html"))
+    indexed = [p for p in pages if "data-pagefind-body" in p.read_text()]
+    assert entry["languages"]["en"]["page_count"] == len(indexed)
+    assert len([p for p in indexed if p.parent.parent.name == "papers"]) == 466
+    # Material's own one-file index is gone: readers download Pagefind's chunks instead.
+    assert not (seed_site / "search" / "search_index.json").exists()
 
 
 def test_no_third_party_host_is_requested(seed_site: Path) -> None:

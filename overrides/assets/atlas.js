@@ -5,3 +5,29 @@ document$.subscribe(function () {
     if (!wrapper.hasAttribute("tabindex")) wrapper.setAttribute("tabindex", "0");
   });
 });
+
+// Search: Pagefind's UI on the search page, started with the header form's ?q= query.
+document$.subscribe(function () {
+  var element = document.getElementById("atlas-search");
+  if (!element || typeof PagefindUI === "undefined") return;
+  var ui = new PagefindUI({
+    element: "#atlas-search",
+    showSubResults: false,
+    showImages: false,
+    autofocus: true,
+    translations: { placeholder: "Search papers by title or abstract" },
+  });
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) ui.triggerSearch(query);
+  // Pagefind labels its input with a title only (axe: label-title-only); name it properly.
+  var input = element.querySelector("input");
+  if (input) input.setAttribute("aria-label", "Search papers by title or abstract");
+});
+
+// "/" focuses the header's search box, as it did with Material's search.
+document.addEventListener("keydown", function (event) {
+  var target = event.target;
+  if (event.key !== "/" || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+  var input = document.querySelector(".atlas-search__input");
+  if (input) { event.preventDefault(); input.focus(); }
+});
