@@ -143,12 +143,94 @@ def mkdocs_figures(work: Path, size: int) -> dict[str, float]:
     seconds = time.perf_counter() - started
     site = work / "site"
     pages = list((site / "papers").glob("*/index.html"))
-    index = site / "search" / "search_index.json"
-    return {
-        "mkdocs_total": seconds,  # includes the generator run by the hook
+    figures = {
+        "mkdocs_total": seconds,  # includes the generator and Pagefind run by the hook
         "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
-        "search_index_mb": index.stat().st_size / 1e6,
+        "search_index_mb": sum(
+            p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file()
+        ) / 1e6,
         "paper_page_kb": sum(p.stat().st_size for p in pages) / len(pages) / 1e3,
+    }
+    figures.update(search_figures(site, size))
+    return figures
+
+
+def _size(response) -> int:
+    try:
+        return len(response.body())
+    except Exception:  # redirects and aborted requests have no body
+        return 0
+
+
+def search_figures(site: Path, size: int) -> dict[str, float]:
+    """A reader's first search in headless Chromium, for the title words of 5 papers
+    spread over the corpus: bytes downloaded (the search page with its theme assets,
+    Pagefind's code and the index chunks the query needs, nothing cached), milliseconds
+    from entering the query to the first result (median), and the share of searches that
+    list the paper first."""
+    import functools
+    import http.server
+    import threading
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {}
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    rng = random.Random(size)
+    slugs = sorted(p.parent.name for p in (site / "papers").glob("*/index.html"))
+    picks = [slugs[rng.randrange(len(slugs))] for _ in range(5)]
+    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    downloaded, latency, engine, first_hits = [], [], [], 0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        for slug in picks:
+            page = browser.new_page()  # a new context: empty cache, a reader's first search
+            html = (site / "papers" / slug / "index.html").read_text()
+            title = re.search(r"<h1[^>]*>(.*?)<", html).group(1)
+            words = " ".join(re.findall(r"[A-Za-z]{4,}", title)[:4])
+            got: list[int] = []
+            page.on("response", lambda r, got=got: got.append(_size(r)))
+            page.goto(base + "search/")
+            box = page.locator("#atlas-search input")
+            box.wait_for()
+            page.wait_for_load_state("networkidle")  # the page has loaded Pagefind
+            started = time.perf_counter()
+            box.fill(words)  # one input event: times the query, not the typing
+            first = page.locator("#atlas-search").get_by_role("link").first
+            first.wait_for(timeout=30_000)
+            latency.append((time.perf_counter() - started) * 1000)
+            page.wait_for_load_state("networkidle")
+            downloaded.append(sum(got))
+            engine.append(
+                page.evaluate(
+                    """async (q) => {
+                        const pagefind = await import("/pagefind/pagefind.js");
+                        const started = performance.now();
+                        const found = await pagefind.search(q + " x");  // a query not cached
+                        if (found.results.length) await found.results[0].data();
+                        return performance.now() - started;
+                    }""",
+                    words,
+                )
+            )
+            first_hits += slug in (first.get_attribute("href") or "")
+            page.close()
+        browser.close()
+    server.shutdown()
+    return {
+        "first_search_kb": sum(downloaded) / len(downloaded) / 1e3,
+        "first_search_ms": sorted(latency)[len(latency) // 2],
+        "pagefind_query_ms": sorted(engine)[len(engine) // 2],
+        "title_found_first": first_hits / len(picks),
     }
 
 
@@ -182,7 +264,12 @@ def main() -> int:
         rows.append(json.loads(result.stdout.strip().splitlines()[-1]))
 
     stages = ["parse", "merge", "topics", "related", "render", "write", "generator"]
-    extra = ["mkdocs_total", "site_mb", "search_index_mb", "paper_page_kb"] if args.mkdocs else []
+    extra = (
+        ["mkdocs_total", "site_mb", "search_index_mb", "paper_page_kb", "first_search_kb",
+         "first_search_ms", "pagefind_query_ms", "title_found_first"]
+        if args.mkdocs
+        else []
+    )
     header = ["papers", *stages, "peak_rss_mb", *extra]
     print(" | ".join(f"{h:>10}" for h in header))
     for row in rows:

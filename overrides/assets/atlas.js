@@ -10,10 +10,18 @@ document$.subscribe(function () {
 document$.subscribe(function () {
   var element = document.getElementById("atlas-search");
   if (!element || typeof PagefindUI === "undefined") return;
+  // Load Pagefind's index metadata and WebAssembly now, while the reader types, rather than
+  // on the first key press: the UI imports the same module, so the work is done once.
+  import(new URL("../pagefind/pagefind.js", window.location.href).href).then(function (pagefind) {
+    if (pagefind.init) pagefind.init();
+  });
   var ui = new PagefindUI({
     element: "#atlas-search",
     showSubResults: false,
     showImages: false,
+    // Pagefind waits 300 ms after each key press before searching; a shorter pause keeps
+    // results following the typing (each search takes a few ms once the index is loaded).
+    debounceTimeoutMs: 60,
     autofocus: true,
     translations: { placeholder: "Search papers by title or abstract" },
   });
