@@ -196,7 +196,7 @@ def search_figures(site: Path, size: int) -> dict[str, float]:
             page = browser.new_page()  # a new context: empty cache, a reader's first search
             html = (site / "papers" / slug / "index.html").read_text()
             title = re.search(r"<h1[^>]*>(.*?)<", html).group(1)
-            words = " ".join(re.findall(r"[A-Za-z]{4,}", title)[:4])
+            words = " ".join(re.findall(r"[A-Za-z]{4,}", title)[:8])
             got: list[int] = []
             page.on("response", lambda r, got=got: got.append(_size(r)))
             page.goto(base + "search/")
