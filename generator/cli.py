@@ -26,7 +26,8 @@ from .build import (
 from .config import load_taxonomy
 from .corpus import build_corpus
 from .errors import GeneratorError
-from .models import Corpus, LineKind, Paper
+from .exports import paper_record
+from .models import Corpus, LineKind
 
 log = logging.getLogger("generator")
 
@@ -184,27 +185,3 @@ def _accounting_table(corpus: Corpus) -> str:
         ]
         lines.append("  ".join(cells))
     return "\n".join(lines)
-
-
-def paper_record(paper: Paper) -> dict[str, object]:
-    """The JSON Lines record of one paper (keys documented in README)."""
-    return {
-        "slug": paper.slug,
-        "title": paper.title,
-        "abstract": paper.abstract,
-        "authors": paper.authors,
-        "organisation": paper.organisation,
-        "published": paper.published.iso() if paper.published else None,
-        "upvotes": [{"value": s.value, "source": str(s.source)} for s in paper.upvotes],
-        "comments": [{"value": s.value, "source": str(s.source)} for s in paper.comments],
-        "github_stars": [{"value": s.value, "source": str(s.source)} for s in paper.github_stars],
-        "submitted_by": paper.submitted_by,
-        "github": list(paper.github),
-        "links": list(paper.links),
-        "abstract_variants": [
-            {"text": v.text, "sources": [str(s) for s in v.sources]}
-            for v in paper.abstract_variants
-        ],
-        "sources": [str(s) for s in paper.sources],
-        "first_seen": str(paper.first_seen),
-    }
