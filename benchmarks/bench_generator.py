@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import re
 import resource
@@ -155,6 +156,12 @@ def mkdocs_figures(work: Path, size: int) -> dict[str, float]:
     return figures
 
 
+def chromium_path() -> str:
+    """The browser to drive: $CHROMIUM if set (GitHub's runners have Google Chrome),
+    else Debian's chromium. Never a browser downloaded by `playwright install`."""
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
 def _size(response) -> int:
     try:
         return len(response.body())
@@ -191,7 +198,7 @@ def search_figures(site: Path, size: int) -> dict[str, float]:
             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
     downloaded, latency, engine, first_hits = [], [], [], 0
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=args)
         for slug in picks:
             page = browser.new_page()  # a new context: empty cache, a reader's first search
             html = (site / "papers" / slug / "index.html").read_text()
