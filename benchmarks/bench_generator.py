@@ -18,6 +18,7 @@ here are noisy: compare ratios and exponents, not single timings.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -169,7 +170,7 @@ def _size(response) -> int:
         return 0
 
 
-def search_figures(site: Path, size: int) -> dict[str, float]:
+def search_figures(site: Path, size: int, browser=None) -> dict[str, float]:
     """A reader's first search in headless Chromium, for the title words of 5 papers
     spread over the corpus: bytes downloaded (the search page with its theme assets,
     Pagefind's code and the index chunks the query needs, nothing cached), milliseconds
@@ -197,8 +198,11 @@ def search_figures(site: Path, size: int) -> dict[str, float]:
     args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
     downloaded, latency, engine, first_hits = [], [], [], 0
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=args)
+    with contextlib.ExitStack() as stack:
+        if browser is None:  # run standalone; the tests pass their own (one per session)
+            playwright = stack.enter_context(sync_playwright())
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=args)
+            stack.callback(browser.close)
         for slug in picks:
             page = browser.new_page()  # a new context: empty cache, a reader's first search
             html = (site / "papers" / slug / "index.html").read_text()
@@ -230,8 +234,7 @@ def search_figures(site: Path, size: int) -> dict[str, float]:
                 )
             )
             first_hits += slug in (first.get_attribute("href") or "")
-            page.close()
-        browser.close()
+            page.context.close()
     server.shutdown()
     return {
         "first_search_kb": sum(downloaded) / len(downloaded) / 1e3,

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,14 +18,7 @@ from conftest import ROOT, require
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-"""$CHROMIUM (the publishing workflow points it at the runner's Chrome), else Debian's."""
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-# The flags the machine notes give for a sandbox with a closed network.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 
 def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
@@ -46,16 +37,6 @@ def base_url(seed_site: Path) -> Iterator[str]:
     server, url = serve(seed_site)
     yield url
     server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    require(Path(CHROMIUM).exists(), "Debian's chromium (or $CHROMIUM)")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_project, mkdocs_build, require
+from conftest import ROOT, make_project, mkdocs_build
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_generator
@@ -31,10 +31,11 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "site"
 
 
-def test_first_search_on_10k_papers_is_small_fast_and_finds_the_title(large_site: Path) -> None:
-    require(Path(bench_generator.chromium_path()).exists(), "Debian's chromium (or $CHROMIUM)")
+def test_first_search_on_10k_papers_is_small_fast_and_finds_the_title(
+    large_site: Path, browser
+) -> None:
     assert len(list((large_site / "papers").glob("*/index.html"))) == PAPERS
-    figures = bench_generator.search_figures(large_site, PAPERS)
+    figures = bench_generator.search_figures(large_site, PAPERS, browser)
     print(figures)
     assert figures["first_search_kb"] < 1000
     assert figures["pagefind_query_ms"] < 200
