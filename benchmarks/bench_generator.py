@@ -78,14 +78,9 @@ def make_dumps(size: int, directory: Path) -> int:
 
 
 def run_one(size: int, with_mkdocs: bool) -> dict[str, float]:
-    """Time each stage of the generator on a corpus of `size` papers (in this process)."""
-    from generator import build as B
-    from generator.config import UNCLASSIFIED, load_taxonomy
-    from generator.corpus import build_corpus
-    from generator.related import find_related
-    from generator.render import SiteInput, render_site
-    from generator.topics import assign_topics, papers_by_topic
-    from generator.write import write_tree
+    """Time each stage of the generator on a corpus of `size` papers (in this process),
+    through `generator.build.run`: the pipeline that ships, with its own stage clock."""
+    from generator.build import default_settings, run
 
     work = Path(tempfile.mkdtemp(prefix=f"atlas-bench-{size}-"))
     try:
@@ -94,34 +89,9 @@ def run_one(size: int, with_mkdocs: bool) -> dict[str, float]:
         entries = make_dumps(size, dumps)
         shutil.copy(ROOT / "content" / "topics.yml", work / "content" / "topics.yml")
         figures: dict[str, float] = {"papers": size, "entries": entries}
-        clock = time.perf_counter()
-
-        def lap(name: str) -> None:
-            nonlocal clock
-            now = time.perf_counter()
-            figures[name] = now - clock
-            clock = now
-
-        taxonomy = load_taxonomy(work / "content" / "topics.yml")
-        reports = B.parse_dumps(B.find_dumps(dumps), work)
-        lap("parse")
-        corpus = build_corpus(reports)
-        lap("merge")
-        assignments = assign_topics(corpus, taxonomy)
-        members = dict(papers_by_topic(assignments, taxonomy))
-        members[UNCLASSIFIED] = tuple(s for s, m in assignments.items() if not m)
-        lap("topics")
-        related = find_related(corpus)
-        lap("related")
-        site = SiteInput(corpus, taxonomy, assignments, members, related)
-        files = render_site(site)
-        lap("render")
-        out = work / "build" / "docs"
-        write_tree(files, out)
-        lap("write")
-        figures["generator"] = sum(
-            figures[k] for k in ("parse", "merge", "topics", "related", "render", "write")
-        )
+        report = run(default_settings(work))
+        figures.update(report.stages)
+        figures["generator"] = sum(report.stages.values())
         figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if with_mkdocs:
             figures.update(mkdocs_figures(work, size))

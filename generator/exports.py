@@ -67,10 +67,6 @@ def bibtex_entry(paper: Paper, page_url: str) -> str:
     return f"@misc{{{paper.slug},\n{body}\n}}\n"
 
 
-def bibtex_file(papers: Iterable[Paper], page_url) -> str:
-    return "\n".join(bibtex_entry(p, page_url(p)) for p in papers)
-
-
 def paper_record(paper: Paper, topics: Sequence[str] = (), url: str | None = None) -> dict:
     """Every field of a paper, JSON-ready (the `parse` command prints these too)."""
 

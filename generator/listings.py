@@ -33,6 +33,10 @@ EXPORTS_PAGE = PurePosixPath("exports", "index.md")
 SITE_FEED = PurePosixPath("feed.xml")
 HIGHLIGHTS = 10
 """Papers listed under each of the home page's "new", "most upvoted", "most discussed"."""
+FEED_ITEMS = 500
+"""Papers per feed, newest first. Feed readers poll a feed and keep what they saw, so a
+feed needs the recent items, not the archive: at 30,000 papers the uncapped site feed
+alone was 40 MB, and the topic feeds another 120 MB of the site."""
 
 
 def archive_path(year: int | str) -> PurePosixPath:
@@ -51,6 +55,14 @@ def page_url(site, paper_slug: str) -> str:
     """Absolute when the site URL is known (feeds and exports travel), else site-relative."""
     relative = f"papers/{paper_slug}/"
     return (site.site_url.rstrip("/") + "/" + relative) if site.site_url else relative
+
+
+def paper_bibtex(site, paper: Paper) -> str:
+    """The paper's BibTeX entry, made once per site (see `SiteInput.bibtex`)."""
+    entry = site.bibtex.get(paper.slug)
+    if entry is None:
+        entry = site.bibtex[paper.slug] = exports.bibtex_entry(paper, page_url(site, paper.slug))
+    return entry
 
 
 def site_link(site, relative: str) -> str:
@@ -246,17 +258,17 @@ def export_files(site) -> dict[PurePosixPath, str]:
         ),
         PurePosixPath("exports", "papers.schema.json"): exports.schema_json(),
         PurePosixPath("exports", "papers.csv"): exports.papers_csv(papers, topics, url),
-        PurePosixPath("exports", "papers.bib"): exports.bibtex_file(papers, url),
+        PurePosixPath("exports", "papers.bib"): "\n".join(paper_bibtex(site, p) for p in papers),
     }
     for rule in site.taxonomy.topics:
         members = [corpus.papers[slug] for slug in site.members[rule.slug]]
-        files[topic_bib_path(rule.slug)] = exports.bibtex_file(members, url)
+        files[topic_bib_path(rule.slug)] = "\n".join(paper_bibtex(site, p) for p in members)
 
     dump_order = {dump.path: index for index, dump in enumerate(corpus.dumps)}
     captured = {dump.path: dump.captured for dump in corpus.dumps}
 
     def items(selection: Iterable[Paper]) -> list[tuple[Paper, str, str | None]]:
-        ordered = newest_first_seen(selection, dump_order)
+        ordered = newest_first_seen(selection, dump_order)[:FEED_ITEMS]
         return [
             (
                 p,
@@ -293,6 +305,8 @@ class ExportsContext(TypedDict):
     files: list[tuple[str, str, str]]
     topics: list[tuple[str, str, str, int]]
     schema_version: int
+    feed_items: int | None
+    """The feed length, when some feed holds fewer papers than its topic."""
 
 
 def exports_page(site, env: Environment) -> str:
@@ -303,7 +317,13 @@ def exports_page(site, env: Environment) -> str:
         ("papers.schema.json", "papers.schema.json", "the JSON Schema of papers.json"),
         ("papers.csv", "papers.csv", f"one row per paper ({n} rows), for spreadsheets"),
         ("papers.bib", "papers.bib", f"a BibTeX `@misc` entry per paper ({n} entries)"),
-        ("Site feed (RSS)", link(here, SITE_FEED), "every paper, newest first"),
+        (
+            "Site feed (RSS)",
+            link(here, SITE_FEED),
+            "every paper, newest first"
+            if n <= FEED_ITEMS
+            else f"the {FEED_ITEMS} newest papers, newest first",
+        ),
     ]
     topics = [
         (
@@ -321,6 +341,9 @@ def exports_page(site, env: Environment) -> str:
             files=files,
             topics=topics,
             schema_version=exports.PAPERS_SCHEMA_VERSION,
+            feed_items=FEED_ITEMS
+            if any(len(m) > FEED_ITEMS for m in site.members.values()) or n > FEED_ITEMS
+            else None,
         )
     )
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import PurePosixPath
 
 import yaml
@@ -41,8 +41,6 @@ _MD_SPECIALS_RE = re.compile("|".join(re.escape(c) for c in _MD_SPECIALS))
 # structure: its first marker character is encoded too.
 _ORDERED_ITEM_RE = re.compile(r"^(\d+)([.)])(?=\s|$)")
 _WHITESPACE_RE = re.compile(r"\s+")
-# libyaml's emitter when PyYAML was built with it (10x faster); the output is the same.
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @cache
@@ -67,6 +65,8 @@ def link(source: PurePosixPath, target: PurePosixPath) -> str:
     Pure string work: `posixpath.relpath` asks the OS for the working directory on every
     call, a quarter of the render time."""
     here, there = source.parts[:-1], target.parts
+    if here == there[:-1]:  # paper to paper, the most common link by far
+        return there[-1]
     common = 0
     while common < min(len(here), len(there) - 1) and here[common] == there[common]:
         common += 1
@@ -75,6 +75,23 @@ def link(source: PurePosixPath, target: PurePosixPath) -> str:
 
 def md_escape(text: str) -> str:
     """Text that renders exactly as written, on one line, whatever characters it holds."""
+    if len(text) <= _CACHED_LENGTH:
+        return _md_escape_short(text)
+    return _md_escape(text)
+
+
+_CACHED_LENGTH = 300
+"""Titles, names and terms are escaped once and reused: each title appears on its own
+page, in its neighbours' related lists, its topics, archives and feeds. Abstracts, each
+escaped once, are not kept."""
+
+
+@lru_cache(maxsize=1 << 17)
+def _md_escape_short(text: str) -> str:
+    return _md_escape(text)
+
+
+def _md_escape(text: str) -> str:
     text = _WHITESPACE_RE.sub(" ", text).strip()
     text = _MD_SPECIALS_RE.sub(lambda m: _MD_SPECIALS[m.group(0)], text)
     if text[:1] in ("-", "+"):
@@ -91,9 +108,65 @@ def html_text(text: str) -> str:
     return html.escape(_WHITESPACE_RE.sub(" ", text).strip(), quote=True)
 
 
-def front_matter(data: Mapping[str, object]) -> str:
-    dumped = yaml.dump(dict(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{dumped}---\n"
+def front_matter(data: Mapping[str, str | Sequence[str]]) -> str:
+    """YAML front matter for string and list-of-string values, written directly: PyYAML's
+    representer took a third of the time of rendering a paper page. Strings that YAML
+    would read back as something else (`yes`, `null`, `1.0`) or that hold an indicator
+    (`: `, `#`, quotes, a leading `-`) are double-quoted with escapes; the round trip
+    through `yaml.safe_load` is property-tested."""
+    lines = ["---"]
+    for key, value in data.items():
+        if isinstance(value, str):
+            lines.append(f"{key}: {yaml_scalar(value)}")
+        elif not value:
+            lines.append(f"{key}: []")
+        else:
+            lines.append(f"{key}:")
+            lines.extend(f"- {yaml_scalar(item)}" for item in value)
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+_YAML_PRINTABLE = (
+    r"\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
+)
+"""What YAML prints as itself, minus the line and paragraph separators and the byte-order
+mark, which it reads as breaks or drops."""
+_YAML_PLAIN_RE = re.compile(rf"[^\W\d_](?:(?![:#])[{_YAML_PRINTABLE}]|:(?! )|(?<! )#)*(?<![ :])")
+"""YAML plain scalars, conservatively: a letter first (so never a number in any YAML
+version, nor an indicator), printable characters, no `: ` or ` #`, no trailing space or
+colon."""
+_YAML_AMBIGUOUS = frozenset({"y", "n"})
+"""Booleans to some YAML 1.1 readers though not to PyYAML's resolver."""
+_YAML_STR_TAG = "tag:yaml.org,2002:str"
+_YAML_RESOLVER = yaml.resolver.Resolver()
+_YAML_SINGLE_RE = re.compile(rf"(?! )[{_YAML_PRINTABLE}]*(?<! )")
+"""Single quotes hold any printable text (`'` doubled) that does not start or end with a
+space, which a reader may fold away; anything else is double-quoted with escapes."""
+_YAML_ESCAPE_RE = re.compile(rf'["\\]|[^{_YAML_PRINTABLE}]')
+"""In a double-quoted scalar: `"`, `\\`, and everything YAML does not print as itself
+(control characters, NEL and the Unicode line and paragraph separators, which YAML
+reads as line breaks, the byte-order mark, surrogates)."""
+
+
+def yaml_scalar(text: str) -> str:
+    if (
+        _YAML_PLAIN_RE.fullmatch(text)
+        and text.lower() not in _YAML_AMBIGUOUS
+        and (_YAML_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _YAML_STR_TAG)
+    ):
+        return text
+    if _YAML_SINGLE_RE.fullmatch(text):
+        return "'" + text.replace("'", "''") + "'"
+    return '"' + _YAML_ESCAPE_RE.sub(_yaml_escape, text) + '"'
+
+
+def _yaml_escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in ('"', "\\"):
+        return "\\" + char
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def format_count(n: int | None, singular: str, plural: str | None = None) -> str:

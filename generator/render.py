@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TypedDict
 from urllib.parse import quote_plus
@@ -18,12 +18,11 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .config import UNCLASSIFIED, Taxonomy, TopicRule
-from .exports import bibtex_entry
 from .listings import (
     EXPORTS_PAGE,
     archive_nav,
     home_highlights,
-    page_url,
+    paper_bibtex,
     render_listings,
     topic_feed_link,
 )
@@ -141,6 +140,9 @@ class SiteInput:
     related: Mapping[str, tuple[Related, ...]]
     site_url: str | None = None
     """The published site's URL, for links that leave the site (feeds, exports)."""
+    bibtex: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """Paper slug → its BibTeX entry, filled on first use: the paper page, `papers.bib`
+    and the topic `.bib` files share one entry."""
 
 
 def render_site(site: SiteInput) -> dict[PurePosixPath, str]:
@@ -202,7 +204,7 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         search_links=[(name, url.format(q=query)) for name, url in SEARCH_LINKS],
         sources=[f"`{source}`" for source in paper.sources],
         conflicts=[f"`{d.source}`: {md_escape(d.message)}" for d in paper.conflicts],
-        bibtex=(bib := bibtex_entry(paper, page_url(site, paper.slug))),
+        bibtex=(bib := paper_bibtex(site, paper)),
         fence="`" * max(3, _longest_backtick_run(bib) + 1),
         related=[
             PaperRow(

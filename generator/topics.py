@@ -30,7 +30,8 @@ from .config import Taxonomy, TopicRule
 from .models import Corpus
 
 _MAX_COUNTED_PER_PHRASE = 3
-_WORD_RE = re.compile(r"[^\W_]+|(-)", re.UNICODE)
+_WORD_RE = re.compile(r"(?:(?<=[^\W_])(-))?([^\W_]+)")
+"""A word, with the hyphen that glues it to the word before (`non-convex`) if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,19 +48,7 @@ class TopicMatch:
 def split_words(text: str) -> list[tuple[str, str, bool]]:
     """(word, lower-cased word, glued to the previous word by a hyphen) for each word.
     A phrase cannot start at a glued word: `convex` is not in `non-convex`."""
-    words: list[tuple[str, str, bool]] = []
-    hyphen = False
-    previous_end = -1
-    for match in _WORD_RE.finditer(text):
-        if match.group(1):  # a hyphen between two words
-            hyphen = match.start() == previous_end
-            continue
-        joined = hyphen and match.start() == previous_end + 1
-        word = match.group(0)
-        words.append((word, word.lower(), joined))
-        hyphen = False
-        previous_end = match.end()
-    return words
+    return [(word, word.lower(), bool(hyphen)) for hyphen, word in _WORD_RE.findall(text)]
 
 
 def _phrase_words(phrase: str) -> tuple[tuple[str, ...], bool]:
@@ -118,6 +107,7 @@ class PhraseIndex:
             self.starts[lowered[0]] = max(self.starts.get(lowered[0], 0), len(lowered))
         self.any_start_prefixes = sorted(set(self.any_start_prefixes))
         self._longest: dict[str, int] = {}
+        self._forms: dict[str, tuple[str, ...]] = {}
 
     def _longest_from(self, word: str) -> int:
         """How many words a phrase starting at this (lower-cased) word can have; 0 for
@@ -134,31 +124,63 @@ class PhraseIndex:
         """How often each phrase occurs in the text."""
         found: Counter[str] = Counter()
         words = split_words(text)
+        lowered = [w[1] for w in words]
+        # Inlined lookups: this loop runs for every word of every paper.
+        longest_memo, forms_memo, exact, prefix = (
+            self._longest,
+            self._forms,
+            self.exact,
+            self.prefix,
+        )
+        total = len(words)
         for start, (_, first, joined) in enumerate(words):
-            longest = 0 if joined else self._longest_from(first)
-            for length in range(1, min(longest, len(words) - start) + 1):
-                run = words[start : start + length]
-                lowered = [w[1] for w in run]
-                originals = [w[0] for w in run]
-                head = tuple(lowered[:-1])
-                for form in _singular_forms(lowered[-1]):
-                    for phrase, written in self.exact.get((*head, form), ()):
-                        if _case_matches(written, originals, wildcard=False):
+            if joined:
+                continue
+            longest = longest_memo.get(first)
+            if longest is None:
+                longest = self._longest_from(first)
+            if not longest:
+                continue
+            for end in range(start + 1, min(start + longest, total) + 1):
+                head = tuple(lowered[start : end - 1])
+                last = lowered[end - 1]
+                forms = forms_memo.get(last)
+                if forms is None:
+                    forms = forms_memo[last] = _singular_forms(last)
+                for form in forms:
+                    for phrase, written in exact.get((*head, form), ()):
+                        if _case_matches(written, [w[0] for w in words[start:end]], False):
                             found[phrase] += 1
-                for ending, phrase, written in self.prefix.get(head, ()):
-                    if lowered[-1].startswith(ending) and _case_matches(
-                        written, originals, wildcard=True
+                for ending, phrase, written in prefix.get(head, ()):
+                    if last.startswith(ending) and _case_matches(
+                        written, [w[0] for w in words[start:end]], True
                     ):
                         found[phrase] += 1
         return found
 
 
-def taxonomy_index(taxonomy: Taxonomy) -> PhraseIndex:
-    return PhraseIndex(
+@dataclass(frozen=True, slots=True)
+class TaxonomyIndex:
+    """A taxonomy prepared for matching: its phrases, and which topics each phrase can
+    put a paper into. A paper is scored only against the few topics whose phrases it
+    contains, not against every topic."""
+
+    phrases: PhraseIndex
+    owners: Mapping[str, tuple[int, ...]]
+    """Phrase → positions (in taxonomy order) of the topics it counts for."""
+
+
+def taxonomy_index(taxonomy: Taxonomy) -> TaxonomyIndex:
+    owners: dict[str, list[int]] = {}
+    for position, rule in enumerate(taxonomy.topics):
+        for phrase in (*rule.title_phrases, *rule.phrases):
+            owners.setdefault(phrase, []).append(position)
+    phrases = PhraseIndex(
         phrase
         for rule in taxonomy.topics
         for phrase in (*rule.phrases, *rule.title_phrases, *rule.exclude)
     )
+    return TaxonomyIndex(phrases, {p: tuple(sorted(set(o))) for p, o in owners.items()})
 
 
 def score_topic(
@@ -187,18 +209,27 @@ def score_topic(
 
 
 def match_text(
-    title: str, abstract: str, taxonomy: Taxonomy, index: PhraseIndex | None = None
+    title: str, abstract: str, taxonomy: Taxonomy, index: TaxonomyIndex | None = None
 ) -> tuple[TopicMatch, ...]:
     """The topics of one paper, best first (ties in taxonomy order)."""
     index = index or taxonomy_index(taxonomy)
-    title_counts, abstract_counts = index.count(title), index.count(abstract)
+    title_counts = index.phrases.count(title)
+    abstract_counts = index.phrases.count(abstract)
+    # Only topics with a phrase in the text can score (exclusions alone cannot).
+    candidates = sorted(
+        {
+            position
+            for phrase in (*title_counts, *abstract_counts)
+            for position in index.owners.get(phrase, ())
+        }
+    )
     found = [
         match
-        for rule in taxonomy.topics
-        if (match := score_topic(rule, title_counts, abstract_counts)) is not None
+        for position in candidates
+        if (match := score_topic(taxonomy.topics[position], title_counts, abstract_counts))
+        is not None
     ]
-    order = {rule.slug: i for i, rule in enumerate(taxonomy.topics)}
-    found.sort(key=lambda m: (-m.score, order[m.topic]))
+    found.sort(key=lambda m: -m.score)  # stable: ties stay in taxonomy order
     return tuple(found)
 
 

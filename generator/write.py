@@ -39,23 +39,34 @@ def check_paths(files: Mapping[PurePosixPath, str]) -> None:
 def write_tree(files: Mapping[PurePosixPath, str], dest: Path) -> WriteReport:
     check_paths(files)
     dest.mkdir(parents=True, exist_ok=True)
+    existing = _existing_files(dest)  # one walk: no failed read per new file
     written: list[str] = []
     unchanged = 0
     for relative in sorted(files):
         target = dest.joinpath(*relative.parts)
         data = files[relative].encode("utf-8")
-        try:
-            if target.read_bytes() == data:
-                unchanged += 1
-                continue
-        except FileNotFoundError:
-            pass
-        except OSError as exc:
-            raise OutputError(f"cannot read '{target}': {exc.strerror}") from None
+        if str(relative) in existing:
+            try:
+                if target.read_bytes() == data:
+                    unchanged += 1
+                    continue
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise OutputError(f"cannot read '{target}': {exc.strerror}") from None
         _atomic_write(target, data)
         written.append(str(relative))
-    deleted = _remove_stale(dest, {str(p) for p in files})
+    deleted = _remove_stale(dest, existing, {str(p) for p in files})
     return WriteReport(written=tuple(written), unchanged=unchanged, deleted=tuple(deleted))
+
+
+def _existing_files(dest: Path) -> set[str]:
+    """Every file under dest, as a relative POSIX path."""
+    found: set[str] = set()
+    for root, _, names in os.walk(dest):
+        prefix = Path(root).relative_to(dest).as_posix()
+        found.update(name if prefix == "." else f"{prefix}/{name}" for name in names)
+    return found
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
@@ -75,18 +86,21 @@ def _atomic_write(target: Path, data: bytes) -> None:
         raise OutputError(f"cannot write '{target}': {exc.strerror}") from None
 
 
-def _remove_stale(dest: Path, keep: set[str]) -> list[str]:
-    deleted: list[str] = []
-    for root, dirs, names in os.walk(dest, topdown=False):
-        root_path = Path(root)
-        for name in names:
-            relative = (root_path / name).relative_to(dest).as_posix()
-            if relative in keep or (name.startswith(".") and not name.startswith(".tmp-")):
-                continue
-            (root_path / name).unlink()
-            deleted.append(relative)
-        for name in dirs:
-            directory = root_path / name
-            if not any(directory.iterdir()):
-                directory.rmdir()
-    return sorted(deleted)
+def _remove_stale(dest: Path, existing: set[str], keep: set[str]) -> list[str]:
+    """Remove the files that were there before and are not rendered any more (dotfiles
+    excepted, leftover `.tmp-` files included), then the directories left empty."""
+    deleted = sorted(
+        relative
+        for relative in existing - keep
+        if not (
+            (name := relative.rsplit("/", 1)[-1]).startswith(".") and not name.startswith(".tmp-")
+        )
+    )
+    for relative in deleted:
+        (dest / relative).unlink(missing_ok=True)
+    parents = {(dest / relative).parent for relative in deleted}
+    for directory in sorted(parents, key=lambda p: len(p.parts), reverse=True):
+        while directory != dest and directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
+            directory = directory.parent
+    return deleted

@@ -100,6 +100,37 @@ def test_site_feed_is_newest_first_by_dump_with_stable_ids(seed_out) -> None:
     assert items[0].find("link").text.startswith("https://example.org/atlas/papers/")
 
 
+def test_feeds_hold_the_newest_papers_and_the_exports_page_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import listings
+
+    out = tmp_path / "docs"
+    full = run(fixture_settings(out))
+    assert "newest papers of its topic" not in (out / "exports" / "index.md").read_text()
+    newest = [
+        f"paper-atlas:{p.slug}"
+        for p in listings.newest_first_seen(
+            full.corpus.papers.values(), {d.path: i for i, d in enumerate(full.corpus.dumps)}
+        )
+    ]
+    assert [g.text for g in ET.parse(out / "feed.xml").getroot().iter("guid")] == newest
+
+    monkeypatch.setattr(listings, "FEED_ITEMS", 3)
+    report = run(fixture_settings(out))
+    assert [g.text for g in ET.parse(out / "feed.xml").getroot().iter("guid")] == newest[:3]
+    for topic, members in report.site.members.items():
+        if topic != "unclassified":
+            feed = ET.parse(out / "topics" / topic / "feed.xml").getroot()
+            assert len(feed.findall("./channel/item")) == min(3, len(members))
+    page = (out / "exports" / "index.md").read_text()
+    assert "Each feed holds the 3 newest papers of its topic" in page
+    assert "the 3 newest papers, newest first" in page
+    # The bibliographies are not cut.
+    bib = bibtexparser.parse_string((out / "exports" / "papers.bib").read_text())
+    assert len(bib.entries) == len(report.corpus.papers) > 3
+
+
 def test_a_capture_date_in_the_file_name_dates_feed_items(tmp_path: Path) -> None:
     assert str(capture_date("2026-10-04_daily.txt")) == "2026-10-04"
     assert capture_date("2026-13-40.txt") is None

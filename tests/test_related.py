@@ -3,13 +3,14 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import seed_settings
 
 from generator.build import load_corpus
 from generator.corpus import build_corpus
 from generator.parse import parse_dump
-from generator.related import find_related
+from generator.related import MIN_SCORE, SHARED_TERMS, TOP_K, find_related, tfidf
 
 CARDS = [
     ("Quantum Circuits for Chemistry", "Variational quantum circuits estimate molecular energies."),
@@ -80,3 +81,27 @@ def test_most_seed_papers_have_related_papers(seed) -> None:
     corpus, related = seed
     with_related = sum(1 for items in related.values() if items)
     assert with_related / len(corpus.papers) >= 0.9
+
+
+def test_related_papers_are_the_exact_nearest_neighbours(seed) -> None:
+    """The top-k product (sparse_dot_topn) against brute force: every pair's cosine from
+    the dense matrix, ranked by rounded score then slug, and the shared terms by weight."""
+    corpus, related = seed
+    matrix, terms = tfidf(corpus)
+    slugs = list(corpus.papers)
+    dense = matrix.toarray()
+    cosine = dense @ dense.T
+    for i, slug in enumerate(slugs):
+        expected = sorted(
+            (
+                (round(float(cosine[i, j]), 3), slugs[j])
+                for j in range(len(slugs))
+                if j != i and cosine[i, j] >= MIN_SCORE
+            ),
+            key=lambda item: (-item[0], item[1]),
+        )[:TOP_K]
+        assert [(r.score, r.slug) for r in related[slug]] == expected, slug
+        for r in related[slug]:
+            weights = dense[i] * dense[slugs.index(r.slug)]
+            order = sorted(np.flatnonzero(weights), key=lambda t: (-weights[t], t))
+            assert r.shared_terms == tuple(terms[t] for t in order[:SHARED_TERMS])

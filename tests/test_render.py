@@ -6,7 +6,10 @@ import re
 import markdown
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from generator.markup import yaml_scalar
 from generator.render import front_matter, html_text, md_escape
 
 # The extensions mkdocs.yml enables, plus the ones sites commonly add: escaped text must
@@ -74,6 +77,36 @@ def test_front_matter_round_trips_any_title(title: str) -> None:
     data = yaml.safe_load(text.removeprefix("---\n").removesuffix("---\n"))
     assert html.unescape(data["title"]) == title
     assert "<" not in data["title"]
+
+
+YAML_TRAPS = [
+    "yes", "No", "on", "null", "~", "y", "1.0", "1e3", "0x1F", "2024-01-02", "-1", "- x",
+    "? x", "Foo: bar", "Foo:", "a #b", "#x", "&anchor", "*alias", "!tag", "%TAG", "@x", "`x",
+    "[x]", "{x}", "'x'", '"x"', "x\u2028y", "x\u2029y", "\x85", "tab\there", "\ufeffbom",
+    "\x00", "back\\slash", " leading", "trailing ", "", "---", "...", "🦙 Llama: 3", "Ünïcödé",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", YAML_TRAPS + HOSTILE)
+def test_front_matter_reads_back_every_string_as_written(text: str) -> None:
+    data = {"title": text, "tags": [text, "plain"], "none": []}
+    body = front_matter(data).removeprefix("---\n").removesuffix("---\n")
+    assert yaml.safe_load(body) == data
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_yaml_scalar_round_trips_any_text(text: str) -> None:
+    assert yaml.safe_load(f"key: {yaml_scalar(text)}\n") == {"key": text}
+
+
+def test_yaml_scalar_quotes_only_what_needs_quotes() -> None:
+    assert yaml_scalar("Attention Is All You Need") == "Attention Is All You Need"
+    assert yaml_scalar("LLMs, (mostly) 3D-aware & fast…") == "LLMs, (mostly) 3D-aware & fast…"
+    assert yaml_scalar("A: B") == "'A: B'"
+    assert yaml_scalar("it's: ok") == "'it''s: ok'"
+    assert yaml_scalar("true") == "'true'"
+    assert yaml_scalar("line\u2028break") == '"line\\u2028break"'
 
 
 @pytest.mark.parametrize(

@@ -14,14 +14,15 @@ def P(path: str) -> PurePosixPath:
 
 
 def test_write_tree_writes_only_what_changed_and_removes_stale_files(tmp_path: Path) -> None:
-    first = write_tree({P("a.md"): "A", P("sub/b.md"): "B", P("old/c.md"): "C"}, tmp_path)
-    assert first.written == ("a.md", "old/c.md", "sub/b.md")
+    first = write_tree({P("a.md"): "A", P("sub/b.md"): "B", P("old/deep/c.md"): "C"}, tmp_path)
+    assert first.written == ("a.md", "old/deep/c.md", "sub/b.md")
     os.utime(tmp_path / "a.md", (1, 1))
+    (tmp_path / "sub" / ".tmp-b.md").write_text("left by an interrupted run")
 
     second = write_tree({P("a.md"): "A", P("sub/b.md"): "B2"}, tmp_path)
     assert second.written == ("sub/b.md",)
     assert second.unchanged == 1
-    assert second.deleted == ("old/c.md",)
+    assert second.deleted == ("old/deep/c.md", "sub/.tmp-b.md")
     assert (tmp_path / "a.md").stat().st_mtime == 1  # untouched
     assert (tmp_path / "sub/b.md").read_text() == "B2"
     assert not (tmp_path / "old").exists()
