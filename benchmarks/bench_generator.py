@@ -46,17 +46,13 @@ def seed_papers() -> list[tuple[str, str]]:
     return [(p.title, p.abstract or "") for p in corpus.papers.values()]
 
 
-def make_dumps(size: int, directory: Path) -> int:
-    """Write synthetic dumps holding `size` distinct papers; return the entry count."""
-    from generator.models import MONTHS
-
-    rng = random.Random(size)
+def synthetic_papers(rng: random.Random, count: int, seen: set[str]) -> list[tuple]:
+    """`count` papers (title, abstract, authors, month, day) with titles not in `seen`."""
     seeds = seed_papers()
     words = sorted({w for _, a in seeds for w in re.findall(r"[A-Za-z]{6,}", a)})
     sentences = [s for _, a in seeds for s in re.split(r"(?<=\.) ", a) if len(s) > 40]
     papers = []
-    seen = set()
-    while len(papers) < size:
+    while len(papers) < count:
         a, b = rng.sample(seeds, 2)
         head = a[0].split()[: max(2, len(a[0].split()) // 2)]
         tail = b[0].split()[len(b[0].split()) // 2 :]
@@ -66,15 +62,39 @@ def make_dumps(size: int, directory: Path) -> int:
         seen.add(title.lower())
         abstract = " ".join(rng.sample(sentences, 3))
         papers.append((title, abstract, rng.randint(1, 12), rng.randrange(12), rng.randint(1, 28)))
+    return papers
+
+
+def write_dump(entries: list[tuple], path: Path) -> None:
+    """A daily-papers dump in the metadata layout."""
+    from generator.models import MONTHS
+
+    lines = ["new", "", "Subscribe", "", "Daily Papers", ""]
+    for title, abstract, authors, month, day in entries:
+        lines += [title, "", abstract, "", f"  • {authors} authors", "·",
+                  f"{MONTHS[month]} {day}, 2024", ""]
+    path.write_text("\n".join(lines))
+
+
+def make_dumps(size: int, directory: Path) -> int:
+    """Write synthetic dumps holding `size` distinct papers; return the entry count."""
+    rng = random.Random(size)
+    papers = synthetic_papers(rng, size, set())
     entries = list(papers)
     entries += [papers[rng.randrange(size)] for _ in range(size // 10)]  # overlaps
     for index in range(0, len(entries), PER_DUMP):
-        lines = ["new", "", "Subscribe", "", "Daily Papers", ""]
-        for title, abstract, authors, month, day in entries[index : index + PER_DUMP]:
-            lines += [title, "", abstract, "", f"  • {authors} authors", "·",
-                      f"{MONTHS[month]} {day}, 2024", ""]
-        (directory / f"{index // PER_DUMP:05d}.txt").write_text("\n".join(lines))
+        write_dump(entries[index : index + PER_DUMP], directory / f"{index // PER_DUMP:05d}.txt")
     return len(entries)
+
+
+def add_dump(size: int, directory: Path) -> None:
+    """One more dump, as a new day brings: PER_DUMP entries, 90% of them new papers."""
+    rng = random.Random(-size)
+    existing = {
+        line.lower() for dump in directory.glob("*.txt") for line in dump.read_text().splitlines()
+    }
+    new = synthetic_papers(rng, PER_DUMP * 9 // 10, existing)
+    write_dump(new + new[: PER_DUMP - len(new)], directory / "99999.txt")
 
 
 def run_one(size: int, with_mkdocs: bool) -> dict[str, float]:
@@ -93,6 +113,12 @@ def run_one(size: int, with_mkdocs: bool) -> dict[str, float]:
         figures.update(report.stages)
         figures["generator"] = sum(report.stages.values())
         figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # Incremental: the same run again with one more dump, as CI does on a new commit.
+        add_dump(size, dumps)
+        again = run(default_settings(work))
+        figures["new_dump_s"] = again.seconds
+        figures["new_dump_files_written"] = len(again.written.written)
+        figures["files"] = len(again.files)
         if with_mkdocs:
             figures.update(mkdocs_figures(work, size))
         return figures
@@ -133,20 +159,106 @@ def chromium_path() -> str:
     return os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def _size(response) -> int:
+class PagesHandler:
+    """Built lazily (http.server is only needed here): a static server that compresses
+    text files with gzip, as GitHub Pages does, so that bytes "downloaded" are the bytes
+    a reader of the published site transfers. Pagefind's index files are compressed
+    already and are served as they are."""
+
+    COMPRESSED = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg"})
+
+    @classmethod
+    def make(cls, directory: Path):
+        import functools
+        import gzip
+        import http.server
+        import io
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def send_head(self):
+                path = Path(self.translate_path(self.path))
+                if path.is_dir():
+                    path = path / "index.html"
+                accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+                if not (accepts and path.suffix in cls.COMPRESSED and path.is_file()):
+                    return super().send_head()
+                body = gzip.compress(path.read_bytes(), 6, mtime=0)
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(str(path)))
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                return io.BytesIO(body)
+
+        return functools.partial(Handler, directory=str(directory))
+
+
+def _transfer(request) -> tuple[int, int]:
+    """(bytes on the wire, bytes after decompression) of a finished request."""
     try:
-        return len(response.body())
+        wire = request.sizes()["responseBodySize"]
+        response = request.response()
+        body = len(response.body()) if response is not None else 0
     except Exception:  # redirects and aborted requests have no body
-        return 0
+        return 0, 0
+    return wire, body
+
+
+def _title_words(site: Path, slug: str) -> list[str]:
+    html = (site / "papers" / slug / "index.html").read_text()
+    title = re.search(r"<h1[^>]*>(.*?)<", html).group(1)
+    return re.findall(r"[A-Za-z]{4,}", title)
+
+
+def _first_search(browser, base: str, query: str) -> dict[str, object]:
+    """One reader's first search on the search page, in a fresh browser context (empty
+    cache): bytes transferred for the page, its assets, Pagefind and the index chunks,
+    milliseconds from entering the query to the first result, and the result links."""
+    page = browser.new_page()
+    finished: list[object] = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    page.goto(base + "search/")
+    box = page.locator("#atlas-search input")
+    box.wait_for()
+    page.wait_for_load_state("networkidle")  # the page has loaded Pagefind
+    started = time.perf_counter()
+    box.fill(query)  # one input event: times the query, not the typing
+    results = page.locator("#atlas-search .pagefind-ui__result-link")
+    results.first.wait_for(timeout=30_000)
+    latency = (time.perf_counter() - started) * 1000
+    page.wait_for_load_state("networkidle")
+    hrefs = [link.get_attribute("href") or "" for link in results.all()]
+    transfers = [_transfer(request) for request in finished]
+    engine = page.evaluate(
+        """async (q) => {
+            const pagefind = await import("/pagefind/pagefind.js");
+            const started = performance.now();
+            const found = await pagefind.search(q + " x");  // a query not cached
+            if (found.results.length) await found.results[0].data();
+            return performance.now() - started;
+        }""",
+        query,
+    )
+    page.context.close()
+    return {
+        "wire": sum(w for w, _ in transfers),
+        "decoded": sum(d for _, d in transfers),
+        "ms": latency,
+        "engine_ms": engine,
+        "hrefs": hrefs,
+    }
 
 
 def search_figures(site: Path, size: int, browser=None) -> dict[str, float]:
-    """A reader's first search in headless Chromium, for the title words of 5 papers
-    spread over the corpus: bytes downloaded (the search page with its theme assets,
-    Pagefind's code and the index chunks the query needs, nothing cached), milliseconds
-    from entering the query to the first result (median), and the share of searches that
-    list the paper first."""
-    import functools
+    """Readers' first searches in headless Chromium, served gzip-compressed as GitHub
+    Pages serves them, for 5 papers spread over the corpus, each searched twice in a
+    fresh browser: with the first 3 words of its title (a typical query: bytes transferred
+    and decoded, time to the first result) and with every word of its title (the bytes of
+    a long query, and whether the paper is listed first). Medians over the 5 papers, and
+    Pagefind's own query time."""
     import http.server
     import threading
 
@@ -154,12 +266,7 @@ def search_figures(site: Path, size: int, browser=None) -> dict[str, float]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return {}
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), PagesHandler.make(site))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     rng = random.Random(size)
@@ -167,50 +274,31 @@ def search_figures(site: Path, size: int, browser=None) -> dict[str, float]:
     picks = [slugs[rng.randrange(len(slugs))] for _ in range(5)]
     args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-    downloaded, latency, engine, first_hits = [], [], [], 0
+    short, full = [], []
     with contextlib.ExitStack() as stack:
         if browser is None:  # run standalone; the tests pass their own (one per session)
             playwright = stack.enter_context(sync_playwright())
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=args)
             stack.callback(browser.close)
         for slug in picks:
-            page = browser.new_page()  # a new context: empty cache, a reader's first search
-            html = (site / "papers" / slug / "index.html").read_text()
-            title = re.search(r"<h1[^>]*>(.*?)<", html).group(1)
-            words = " ".join(re.findall(r"[A-Za-z]{4,}", title)[:8])
-            got: list[int] = []
-            page.on("response", lambda r, got=got: got.append(_size(r)))
-            page.goto(base + "search/")
-            box = page.locator("#atlas-search input")
-            box.wait_for()
-            page.wait_for_load_state("networkidle")  # the page has loaded Pagefind
-            started = time.perf_counter()
-            box.fill(words)  # one input event: times the query, not the typing
-            first = page.locator("#atlas-search").get_by_role("link").first
-            first.wait_for(timeout=30_000)
-            latency.append((time.perf_counter() - started) * 1000)
-            page.wait_for_load_state("networkidle")
-            downloaded.append(sum(got))
-            engine.append(
-                page.evaluate(
-                    """async (q) => {
-                        const pagefind = await import("/pagefind/pagefind.js");
-                        const started = performance.now();
-                        const found = await pagefind.search(q + " x");  // a query not cached
-                        if (found.results.length) await found.results[0].data();
-                        return performance.now() - started;
-                    }""",
-                    words,
-                )
-            )
-            first_hits += slug in (first.get_attribute("href") or "")
-            page.context.close()
+            words = _title_words(site, slug)
+            short.append(_first_search(browser, base, " ".join(words[:3])))
+            found = _first_search(browser, base, " ".join(words))
+            found["first"] = bool(found["hrefs"]) and f"/papers/{slug}/" in found["hrefs"][0]
+            full.append(found)
     server.shutdown()
+
+    def median(items: list[dict[str, object]], key: str) -> float:
+        return sorted(float(item[key]) for item in items)[len(items) // 2]
+
     return {
-        "first_search_kb": sum(downloaded) / len(downloaded) / 1e3,
-        "first_search_ms": sorted(latency)[len(latency) // 2],
-        "pagefind_query_ms": sorted(engine)[len(engine) // 2],
-        "title_found_first": first_hits / len(picks),
+        "first_search_kb": median(short, "wire") / 1e3,
+        "first_search_decoded_kb": median(short, "decoded") / 1e3,
+        "first_search_ms": median(short, "ms"),
+        "pagefind_query_ms": median(short + full, "engine_ms"),
+        "title_search_kb": max(float(item["wire"]) for item in full) / 1e3,
+        "title_search_decoded_kb": max(float(item["decoded"]) for item in full) / 1e3,
+        "title_found_first": sum(bool(item["first"]) for item in full) / len(full),
     }
 
 
@@ -246,11 +334,13 @@ def main() -> int:
     stages = ["parse", "merge", "topics", "related", "render", "write", "generator"]
     extra = (
         ["mkdocs_total", "site_mb", "search_index_mb", "paper_page_kb", "first_search_kb",
-         "first_search_ms", "pagefind_query_ms", "title_found_first"]
+         "first_search_decoded_kb", "first_search_ms", "pagefind_query_ms", "title_search_kb",
+         "title_search_decoded_kb", "title_found_first"]
         if args.mkdocs
         else []
     )
-    header = ["papers", *stages, "peak_rss_mb", *extra]
+    header = ["papers", *stages, "peak_rss_mb", "files", "new_dump_files_written", "new_dump_s",
+              *extra]
     print(" | ".join(f"{h:>10}" for h in header))
     for row in rows:
         print(" | ".join(f"{row[h]:>10.2f}" if isinstance(row[h], float) else f"{row[h]:>10}"

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC
 from email.utils import format_datetime
+from functools import lru_cache
 from urllib.parse import quote_plus
 from xml.etree import ElementTree as ET
 
@@ -48,8 +49,15 @@ def bibtex_escape(text: str) -> str:
     return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIALS[m.group(0)], text)
 
 
+@lru_cache(maxsize=256)
+def title_query(title: str) -> str:
+    """A title as a URL query value. Cached: a paper page and its BibTeX entry both need
+    it, one after the other."""
+    return quote_plus(title)
+
+
 def hf_search_url(title: str) -> str:
-    return f"https://huggingface.co/papers?q={quote_plus(title)}"
+    return f"https://huggingface.co/papers?q={title_query(title)}"
 
 
 def bibtex_entry(paper: Paper, page_url: str) -> str:

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TypedDict
-from urllib.parse import quote_plus
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .config import UNCLASSIFIED, Taxonomy, TopicRule
+from .exports import title_query
 from .listings import (
     EXPORTS_PAGE,
     archive_nav,
@@ -183,7 +183,7 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         (md_escape(v.text), ", ".join(f"`{s}`" for s in v.sources))
         for v in paper.abstract_variants[1:]
     ]
-    query = quote_plus(paper.title)
+    query = title_query(paper.title)
     return PaperContext(
         front_matter=front_matter(
             {
@@ -211,7 +211,7 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
                 title=md_escape(site.corpus.papers[r.slug].title),
                 href=link(here, paper_path(r.slug)),
                 details=f"similarity {r.score:.2f}; shared terms: "
-                + ", ".join(md_escape(term) for term in r.shared_terms),
+                + ", ".join(map(md_escape, r.shared_terms)),
             )
             for r in site.related.get(paper.slug, ())
         ],

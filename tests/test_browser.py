@@ -95,6 +95,18 @@ def test_typing_words_of_a_title_finds_that_paper_first_and_opens_it(page, base_
     assert heading.inner_text().startswith("A Grand Unification of Quantum Algorithms")
 
 
+def test_words_every_paper_page_repeats_find_nothing(page, base_url) -> None:
+    """The words "Semantic Scholar" are in every paper page's search links and in no seed
+    abstract: only titles, metadata, topics and abstracts are indexed, so no paper matches."""
+    from playwright.sync_api import expect
+
+    search(page, base_url, "Semantic Scholar")
+    expect(page.locator("#atlas-search .pagefind-ui__message")).to_contain_text(
+        "No results", timeout=10_000
+    )
+    assert page.locator("#atlas-search .pagefind-ui__result").count() == 0
+
+
 def test_slash_focuses_the_search_box(page, base_url) -> None:
     page.goto(base_url + "topics/")
     page.keyboard.press("/")
