@@ -71,8 +71,16 @@ def write_dump(entries: list[tuple], path: Path) -> None:
 
     lines = ["new", "", "Subscribe", "", "Daily Papers", ""]
     for title, abstract, authors, month, day in entries:
-        lines += [title, "", abstract, "", f"  • {authors} authors", "·",
-                  f"{MONTHS[month]} {day}, 2024", ""]
+        lines += [
+            title,
+            "",
+            abstract,
+            "",
+            f"  • {authors} authors",
+            "·",
+            f"{MONTHS[month]} {day}, 2024",
+            "",
+        ]
     path.write_text("\n".join(lines))
 
 
@@ -129,12 +137,17 @@ def run_one(size: int, with_mkdocs: bool) -> dict[str, float]:
 def mkdocs_figures(work: Path, size: int) -> dict[str, float]:
     shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
     shutil.copytree(ROOT / "overrides", work / "overrides")
-    shutil.copytree(ROOT / "generator", work / "generator",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "generator", work / "generator", ignore=shutil.ignore_patterns("__pycache__")
+    )
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q"], cwd=work, capture_output=True,
-        text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}, check=False,
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        check=False,
     )
     if result.returncode:
         raise SystemExit(result.stderr[-2000:])
@@ -146,7 +159,8 @@ def mkdocs_figures(work: Path, size: int) -> dict[str, float]:
         "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
         "search_index_mb": sum(
             p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file()
-        ) / 1e6,
+        )
+        / 1e6,
         "paper_page_kb": sum(p.stat().st_size for p in pages) / len(pages) / 1e3,
     }
     figures.update(search_figures(site, size))
@@ -272,8 +286,15 @@ def search_figures(site: Path, size: int, browser=None) -> dict[str, float]:
     rng = random.Random(size)
     slugs = sorted(p.parent.name for p in (site / "papers").glob("*/index.html"))
     picks = [slugs[rng.randrange(len(slugs))] for _ in range(5)]
-    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
     short, full = [], []
     with contextlib.ExitStack() as stack:
         if browser is None:  # run standalone; the tests pass their own (one per session)
@@ -311,10 +332,19 @@ def exponent(sizes: list[float], values: list[float]) -> float:
     )
 
 
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
     parser.add_argument("--mkdocs", action="store_true", help="also time `mkdocs build`")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per size; figures are their medians"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child process mode
     args = parser.parse_args()
     if args.one:
@@ -323,28 +353,55 @@ def main() -> int:
 
     rows = []
     for size in args.sizes:
-        print(f"... {size} papers", file=sys.stderr, flush=True)
-        command = [sys.executable, __file__, "--one", str(size)] + (["--mkdocs"] * args.mkdocs)
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        if result.returncode:
-            print(result.stderr, file=sys.stderr)
-            return 1
-        rows.append(json.loads(result.stdout.strip().splitlines()[-1]))
+        runs = []
+        for attempt in range(args.repeat):
+            print(
+                f"... {size} papers, run {attempt + 1} of {args.repeat}",
+                file=sys.stderr,
+                flush=True,
+            )
+            command = [sys.executable, __file__, "--one", str(size)] + (["--mkdocs"] * args.mkdocs)
+            result = subprocess.run(command, capture_output=True, text=True, check=False)
+            if result.returncode:
+                print(result.stderr, file=sys.stderr)
+                return 1
+            runs.append(json.loads(result.stdout.strip().splitlines()[-1]))
+        rows.append({key: median([run[key] for run in runs]) for key in runs[0]})
 
     stages = ["parse", "merge", "topics", "related", "render", "write", "generator"]
     extra = (
-        ["mkdocs_total", "site_mb", "search_index_mb", "paper_page_kb", "first_search_kb",
-         "first_search_decoded_kb", "first_search_ms", "pagefind_query_ms", "title_search_kb",
-         "title_search_decoded_kb", "title_found_first"]
+        [
+            "mkdocs_total",
+            "site_mb",
+            "search_index_mb",
+            "paper_page_kb",
+            "first_search_kb",
+            "first_search_decoded_kb",
+            "first_search_ms",
+            "pagefind_query_ms",
+            "title_search_kb",
+            "title_search_decoded_kb",
+            "title_found_first",
+        ]
         if args.mkdocs
         else []
     )
-    header = ["papers", *stages, "peak_rss_mb", "files", "new_dump_files_written", "new_dump_s",
-              *extra]
+    header = [
+        "papers",
+        *stages,
+        "peak_rss_mb",
+        "files",
+        "new_dump_files_written",
+        "new_dump_s",
+        *extra,
+    ]
     print(" | ".join(f"{h:>10}" for h in header))
     for row in rows:
-        print(" | ".join(f"{row[h]:>10.2f}" if isinstance(row[h], float) else f"{row[h]:>10}"
-                         for h in header))
+        print(
+            " | ".join(
+                f"{row[h]:>10.2f}" if isinstance(row[h], float) else f"{row[h]:>10}" for h in header
+            )
+        )
     if len(rows) > 1:
         sizes = [r["papers"] for r in rows]
         for key in ("topics", "related", "generator", *(["mkdocs_total"] if args.mkdocs else [])):
@@ -352,7 +409,10 @@ def main() -> int:
         if args.mkdocs:
             shares = ", ".join(f"{r['generator'] / r['mkdocs_total']:.0%}" for r in rows)
             print(f"generator share of the full build: {shares}")
-    print(f"Benchmarked {len(rows)} sizes ({', '.join(map(str, args.sizes))} papers).")
+    print(
+        f"Benchmarked {len(rows)} sizes ({', '.join(map(str, args.sizes))} papers), "
+        f"{args.repeat} run(s) each."
+    )
     return 0
 
 

@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         "build", parents=[common, inputs], help="write the Markdown tree (build/docs)"
     )
     build.add_argument("--out", type=Path, help="output directory (build/docs), owned whole")
+    build.add_argument("--timings", action="store_true", help="print seconds per stage")
     build.set_defaults(command=_build)
 
     parse = commands.add_parser(
@@ -96,6 +97,9 @@ def _settings(args: argparse.Namespace):
 
 def _build(args: argparse.Namespace) -> int:
     report: BuildReport = run(_settings(args))
+    if args.timings:
+        for stage, seconds in report.stages.items():
+            log.info("  %-8s %6.2f s", stage, seconds)
     log.info("Generated %s", report.summary())
     return 0
 

@@ -87,6 +87,17 @@ def test_build_ends_with_a_one_line_summary(project: Path) -> None:
     ).exists()
 
 
+def test_build_timings_lists_every_stage_before_the_summary(project: Path) -> None:
+    result = run_cli("build", "--timings", cwd=project)
+    assert result.returncode == 0, result.stderr
+    *stages, last = result.stderr.strip().splitlines()
+    assert [line.split()[0] for line in stages] == [
+        "parse", "merge", "topics", "related", "render", "write"
+    ]  # fmt: skip
+    assert all(line.endswith(" s") for line in stages)
+    assert last.startswith("Generated 7 paper pages")
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
