@@ -306,12 +306,13 @@ class ExportsContext(TypedDict):
     topics: list[tuple[str, str, str, int]]
     schema_version: int
     feed_items: int | None
-    """The feed length, when some feed holds fewer papers than its topic."""
+    """The feed length, when feeds hold fewer papers than the atlas."""
 
 
 def exports_page(site, env: Environment) -> str:
     here = EXPORTS_PAGE
     n = len(site.corpus.papers)
+    capped = n > FEED_ITEMS  # the site feed holds every paper, so it is cut first
     files = [
         ("papers.json", "papers.json", f"every record with all its fields ({n} papers)"),
         ("papers.schema.json", "papers.schema.json", "the JSON Schema of papers.json"),
@@ -320,9 +321,9 @@ def exports_page(site, env: Environment) -> str:
         (
             "Site feed (RSS)",
             link(here, SITE_FEED),
-            "every paper, newest first"
-            if n <= FEED_ITEMS
-            else f"the {FEED_ITEMS} newest papers, newest first",
+            f"the {FEED_ITEMS} newest papers, newest first"
+            if capped
+            else "every paper, newest first",
         ),
     ]
     topics = [
@@ -341,9 +342,7 @@ def exports_page(site, env: Environment) -> str:
             files=files,
             topics=topics,
             schema_version=exports.PAPERS_SCHEMA_VERSION,
-            feed_items=FEED_ITEMS
-            if any(len(m) > FEED_ITEMS for m in site.members.values()) or n > FEED_ITEMS
-            else None,
+            feed_items=FEED_ITEMS if capped else None,
         )
     )
 

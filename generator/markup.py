@@ -112,8 +112,10 @@ def front_matter(data: Mapping[str, str | Sequence[str]]) -> str:
     """YAML front matter for string and list-of-string values, written directly: PyYAML's
     representer took a third of the time of rendering a paper page. Strings that YAML
     would read back as something else (`yes`, `null`, `1.0`) or that hold an indicator
-    (`: `, `#`, quotes, a leading `-`) are double-quoted with escapes; the round trip
-    through `yaml.safe_load` is property-tested."""
+    (`: `, `#`, a leading `-`) are quoted: single quotes when every character prints as
+    itself, else double quotes with escapes, as PyYAML chooses (the seed site's front
+    matter is byte-identical to PyYAML's). The round trip through `yaml.safe_load` is
+    property-tested."""
     lines = ["---"]
     for key, value in data.items():
         if isinstance(value, str):
@@ -141,8 +143,8 @@ _YAML_AMBIGUOUS = frozenset({"y", "n"})
 _YAML_STR_TAG = "tag:yaml.org,2002:str"
 _YAML_RESOLVER = yaml.resolver.Resolver()
 _YAML_SINGLE_RE = re.compile(rf"(?! )[{_YAML_PRINTABLE}]*(?<! )")
-"""Single quotes hold any printable text (`'` doubled) that does not start or end with a
-space, which a reader may fold away; anything else is double-quoted with escapes."""
+"""Single quotes hold any printable text (`'` doubled); PyYAML double-quotes text that
+starts or ends with a space, and so does this."""
 _YAML_ESCAPE_RE = re.compile(rf'["\\]|[^{_YAML_PRINTABLE}]')
 """In a double-quoted scalar: `"`, `\\`, and everything YAML does not print as itself
 (control characters, NEL and the Unicode line and paragraph separators, which YAML

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -70,10 +71,8 @@ def find_related(
         n_threads=_threads(),
     )
     ranked = [
-        _rank(product.indices[row], product.data[row], index, slugs, top_k)
-        for index, row in enumerate(
-            slice(product.indptr[i], product.indptr[i + 1]) for i in range(len(slugs))
-        )
+        _rank(product.indices[start:end], product.data[start:end], index, slugs, top_k)
+        for index, (start, end) in enumerate(pairwise(product.indptr.tolist()))
     ]
     pairs = [(index, j) for index, found in enumerate(ranked) for _, _, j in found]
     shared = iter(_shared_terms(matrix, pairs, terms.tolist()))
