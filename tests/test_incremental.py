@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, seed_settings
 
 from generator.build import run
@@ -45,3 +46,23 @@ def test_one_new_dump_rewrites_only_the_pages_it_changes(tmp_path: Path) -> None
     assert second.written.deleted == ()
     assert len(second.corpus.papers) == len(first.corpus.papers) + 1
     assert "files written" in second.summary()
+
+
+def test_runs_leave_no_frozen_objects_behind(tmp_path: Path, monkeypatch) -> None:
+    """The generator freezes the corpus for the collector during a run; `mkdocs serve`
+    runs it again and again in one process, so every run, even a failed one, unfreezes."""
+    import gc
+
+    from generator import build
+
+    before = gc.get_freeze_count()
+    run(seed_settings(tmp_path / "out"))
+    assert gc.get_freeze_count() == before
+
+    def broken(site):
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr(build, "render_site", broken)
+    with pytest.raises(RuntimeError):
+        run(seed_settings(tmp_path / "out"))
+    assert gc.get_freeze_count() == before
