@@ -80,8 +80,9 @@ class LineKind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Entry:
-    """One paper card as found at one place in one dump. Text is kept exactly as written
-    (only the surrounding whitespace is stripped)."""
+    """One paper card as found at one place in one dump. Text is as a reader of the page
+    sees it: the capture's markup removed, lines of a wrapped paragraph joined, every run
+    of whitespace one space; paragraphs of an abstract are separated by a blank line."""
 
     title: str
     source: SourceRef
@@ -100,6 +101,11 @@ class Entry:
     github_stars: int | None = None
     """`GitHub 1.32k`: stars of the paper's repository, as rounded by the page."""
     submitted_by: str | None = None
+    github_repo: str | None = None
+    """The repository the card's `GitHub` button links to."""
+    arxiv_id: str | None = None
+    """From the card's links to the paper (`huggingface.co/papers/<id>`, arXiv), when the
+    capture kept them: Markdown and text-browser captures do, a browser copy does not."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

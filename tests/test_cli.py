@@ -112,7 +112,7 @@ def test_build_timings_lists_every_stage_before_the_summary(project: Path) -> No
         ),
         (
             "Title\n\nAbstract.\n\n  • 2 authors\n·\nMay 2\n·\n".encode(),
-            "content/dumps/z.txt:8: error: unexplained line (metadata that belongs to no paper)",
+            "content/dumps/z.txt:8: error: unexplained line (a second separator for one paper)",
         ),
     ],
 )

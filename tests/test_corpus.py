@@ -74,10 +74,10 @@ def test_same_paper_in_two_dumps_merges_and_keeps_both_sources() -> None:
 
 
 def test_equal_length_abstracts_keep_the_earliest() -> None:
-    a = dump("a.txt", "T\n\nabc--def")
-    b = dump("b.txt", "T\n\nabc -def")
+    a = dump("a.txt", "T\n\nAbc--def.")
+    b = dump("b.txt", "T\n\nAbc -def.")
     (paper,) = build_corpus([a, b]).papers.values()
-    assert paper.abstract == "abc--def"
+    assert paper.abstract == "Abc--def."
 
 
 def test_duplicate_within_one_dump_is_noted() -> None:

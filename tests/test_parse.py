@@ -119,17 +119,36 @@ def test_metadata_with_no_paper_is_reported_with_its_line() -> None:
     (diagnostic,) = report.diagnostics
     assert diagnostic.level is Level.ERROR
     assert str(diagnostic.source) == "d.txt:18"
-    assert "metadata that belongs to no paper" in diagnostic.message
+    assert "a second separator for one paper" in diagnostic.message
     assert report.line_kinds[17] is LineKind.UNEXPLAINED
 
 
-def test_title_without_abstract_mid_dump_is_kept_with_a_warning() -> None:
-    text = HEADER + "T\n\nAbstract.\n\nNo Abstract Here\n\n  • 2 authors\n·\nMay 2\n\nU\n\nAbs.\n"
+def test_metadata_above_the_first_paper_is_reported() -> None:
+    report = parse_dump(HEADER + "  • 2 authors\n\nT\n\nAn abstract.\n", "d.txt")
+    (diagnostic,) = report.errors
+    assert str(diagnostic.source) == "d.txt:11"
+    assert "metadata that belongs to no paper" in diagnostic.message
+
+
+def test_title_without_abstract_after_a_complete_card_is_kept_with_a_warning() -> None:
+    card = "T\n\nAbstract.\n\n  • 2 authors\n·\nMay 1\n\n"
+    text = HEADER + card + "No Abstract Here\n\n  • 2 authors\n·\nMay 2\n\n" + card
     report = parse_dump(text, "d.txt")
-    assert [e.title for e in report.entries] == ["T", "No Abstract Here", "U"]
+    assert [e.title for e in report.entries] == ["T", "No Abstract Here", "T"]
     assert report.entries[1].abstract is None
     (diagnostic,) = report.diagnostics
-    assert (str(diagnostic.source), diagnostic.level) == ("d.txt:15", Level.WARNING)
+    assert (str(diagnostic.source), diagnostic.level) == ("d.txt:19", Level.WARNING)
+
+
+def test_a_short_line_between_abstract_and_metadata_is_reported_not_made_a_paper() -> None:
+    # "No Abstract Here" could be a card without its abstract, or a line of chrome
+    # between an abstract and its metadata: the parser does not guess.
+    text = HEADER + "T\n\nAbstract.\n\nNo Abstract Here\n\n  • 2 authors\n·\nMay 2\n\nU\n\nAbs.\n"
+    report = parse_dump(text, "d.txt")
+    assert [e.title for e in report.entries] == ["T", "U"]
+    (error,) = report.errors
+    assert str(error.source) == "d.txt:15"
+    assert "a short line after the abstract of 'T'" in error.message
 
 
 def test_capture_cut_off_after_a_title_is_an_error_and_no_paper() -> None:
@@ -144,10 +163,18 @@ def test_capture_cut_off_after_a_title_is_an_error_and_no_paper() -> None:
     assert report.line_kinds[14] is LineKind.UNEXPLAINED
 
 
-def test_a_title_as_long_as_an_abstract_is_an_error() -> None:
+def test_an_abstract_without_its_title_is_an_error() -> None:
     text = HEADER + "T\n\nAbstract.\n\n" + "word " * 200 + "\n"
     report = parse_dump(text, "d.txt")
     assert any(d.level is Level.ERROR and d.source.line == 15 for d in report.diagnostics)
+
+
+def test_a_title_as_long_as_an_abstract_is_an_error() -> None:
+    text = "---\nurl: x\n---\n" + HEADER + "### " + "word " * 100 + "\n\nAn abstract.\n"
+    report = parse_dump(text, "d.md")
+    (error,) = report.errors
+    assert error.source.line == 14
+    assert error.message.startswith("expected a title, found 499 characters")
 
 
 def test_dump_without_papers_is_an_error() -> None:
@@ -158,9 +185,9 @@ def test_dump_without_papers_is_an_error() -> None:
 
 def test_text_is_kept_exactly_as_written() -> None:
     title = "Learn *Everything*: {{ 7*7 }} <b>|</b> \\x_1"
-    report = parse_dump(HEADER + f"{title}\n\n  spaced abstract ^2 \t\n", "d.txt")
+    report = parse_dump(HEADER + f"{title}\n\n  spaced  abstract ^2 {{{{ x }}}}. \t\n", "d.txt")
     assert report.entries[0].title == title
-    assert report.entries[0].abstract == "spaced abstract ^2"
+    assert report.entries[0].abstract == "spaced abstract ^2 {{ x }}."
 
 
 def test_text_that_is_not_a_listing_is_rejected_not_turned_into_papers() -> None:

@@ -1,0 +1,106 @@
+"""Turn the text of one dump into entries, accounting for every line.
+
+Pure: `parse_dump(text, path)` never touches the disk, so every layout can be tested with
+an inline string. Three passes, each in its own module:
+
+- `lines`: the capture layer. Detects the tool that saved the page (a browser copy,
+  Markdown from a crawler or clipper, a notebook export, a text browser) and turns each
+  physical line into clean text and links.
+- `rules`: the rule table. Says what each line is on its own (chrome, a date, an author
+  count, an upvote count, ...) or leaves it as text.
+- `cards`: the structure pass. Finds the titles and abstracts among the text from the
+  shape of the page, groups every line into a card or the page around the cards, and
+  reports what fits nowhere, at its own line.
+
+The contract: the entries are exactly the papers on the page, or there is an error
+diagnostic at the first line the parser could not explain. Every line gets one
+`LineKind`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Diagnostic, DumpReport, Level, LineKind, SourceRef
+from .cards import MAX_TITLE_CHARS, read_cards, shape
+from .lines import Document, read_document, split_lines
+from .rules import classify, parse_count, parse_date
+
+__all__ = [
+    "MAX_TITLE_CHARS",
+    "parse_count",
+    "parse_date",
+    "parse_dump",
+    "shape",
+    "split_lines",
+]
+
+_PAPER_PAGE_RE = re.compile(r"^(?:Paper page - |arxiv:\d{4}\.\d{4,5}$|Authors:$)")
+_PAPER_PAGE_STARTS = ("Paper page - ", "arxiv:", "Authors:")
+
+
+def parse_dump(text: str, path: str) -> DumpReport:
+    """Parse one dump. Never raises on content: what it cannot place is a diagnostic."""
+    doc = read_document(text, path)
+    page = _paper_page(doc)
+    if page is not None:
+        return _refused(doc, page)
+    listing = read_cards(doc, classify(doc))
+    diagnostics = listing.diagnostics
+    kinds = listing.kinds
+    if not listing.entries:
+        line = max(len(doc.lines), 1)
+        diagnostics.append(
+            Diagnostic(SourceRef(path, line), Level.ERROR, "no paper found in this dump")
+        )
+    elif LineKind.BOILERPLATE not in kinds and LineKind.METADATA not in kinds:
+        # Any text alternates "title, abstract" if you squint: without a single line of
+        # the listing's chrome or card metadata, the papers would be invented.
+        diagnostics.append(
+            Diagnostic(
+                SourceRef(path, 1),
+                Level.ERROR,
+                "does not look like a Hugging Face Papers listing: no page chrome "
+                "('Get trending papers in your email inbox!', 'Subscribe', ...) and no "
+                "paper metadata ('N authors', dates) found",
+            )
+        )
+    return DumpReport(
+        path=path,
+        line_count=len(doc.lines),
+        page_date=listing.page_date,
+        layout=listing.layout,
+        query=listing.query,
+        entries=tuple(listing.entries),
+        diagnostics=tuple(sorted(diagnostics, key=lambda d: d.source)),
+        line_kinds=tuple(kinds),
+    )
+
+
+def _paper_page(doc: Document) -> int | None:
+    """The first line that shows the dump is a single paper's page (`/papers/<id>`:
+    `Paper page - <title>`, `arxiv:<id>`, `Authors:`), not a listing."""
+    url = doc.page_url or ""
+    if re.search(r"huggingface\.co/papers/\d{4}\.\d{4,5}", url):
+        return 0
+    for index, line in enumerate(doc.lines):
+        if line.key.startswith(_PAPER_PAGE_STARTS) and _PAPER_PAGE_RE.match(line.key):
+            return index
+    return None
+
+
+def _refused(doc: Document, index: int) -> DumpReport:
+    kinds = [LineKind.BLANK if not line.raw else LineKind.UNEXPLAINED for line in doc.lines]
+    message = (
+        "this is a saved paper page (huggingface.co/papers/<id>), not a listing of papers; "
+        f"only listing pages can be read: {doc.lines[index].raw[:80]!r}"
+    )
+    return DumpReport(
+        path=doc.path,
+        line_count=len(doc.lines),
+        page_date=None,
+        layout=f"{doc.format}, a single paper's page",
+        entries=(),
+        diagnostics=(Diagnostic(SourceRef(doc.path, index + 1), Level.ERROR, message),),
+        line_kinds=tuple(kinds),
+    )

@@ -1,0 +1,317 @@
+"""The capture layer: the physical lines of a dump, as the tool that saved the page wrote
+them, to clean lines a reader would see.
+
+People save a Hugging Face Papers page with many tools, and each writes the same page
+differently:
+
+- a browser's select-all copy: plain text, one field per line (the seed layouts);
+- Markdown from crawlers and web clippers (firecrawl, Jina Reader, Obsidian Web Clipper,
+  MarkDownload, HTML-to-text scripts): YAML front matter or a provenance header,
+  headings, `[text](url)` links (also spanning several lines: `[Upvote` ... `117](url)`),
+  images and avatars, backslash escapes, `\\` hard line breaks;
+- notebook "web page" exports: Markdown whose link targets sit on their own line after
+  the link text;
+- text browsers (lynx, w3m): indented, hard-wrapped text, `*` bullets, and with lynx,
+  `[12]` reference marks whose URLs are listed under `References` at the end.
+
+`read_document` detects which of these a dump is and turns every physical line into one
+`Line`: its clean text, the URLs it links to, and the few markup facts the rules need
+(heading, bullet, whether the next line continues it). It never drops a line: line i of
+the document is line i of the dump, so every diagnostic keeps its `file:line`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, unquote, urlsplit
+
+PLAIN = "plain text"
+MARKDOWN = "Markdown"
+TEXT_BROWSER = "text browser"
+
+
+@dataclass(slots=True)
+class Line:
+    """One physical line of a dump, as a reader of the saved page would see it."""
+
+    raw: str
+    """The line as written, without its line ending and surrounding whitespace."""
+    text: str
+    """Markup removed (in Markdown captures), every run of whitespace one space."""
+    key: str
+    """`text` without a leading list bullet: what the rules compare."""
+    links: tuple[str, ...] = ()
+    """URLs the line links to: its own links, or a lynx reference mark's URL."""
+    heading: int = 0
+    """Markdown heading level, 0 when the line is not a heading."""
+    bullet: bool = False
+    joins_next: bool = False
+    """The next line continues this one: an open link span or a hard line break."""
+    url_only: bool = False
+    """The line is one bare URL: notebook exports put a link's target on its own line."""
+    markup_only: bool = False
+    """Something was written, but nothing readable is left (an image, an anchor, `[`)."""
+
+
+@dataclass(slots=True)
+class Document:
+    path: str
+    lines: list[Line]
+    format: str
+    header: range = range(0)
+    """Lines of the capture tool's own header: YAML front matter, or a lynx link list."""
+    references: range = range(0)
+    """A text browser's numbered link list at the end (`References`)."""
+    meta: dict[str, str] = field(default_factory=dict)
+    """Front matter keys (`url`, `title`, `retrieved`, ...), as written."""
+
+    @property
+    def page_url(self) -> str | None:
+        for key in ("url", "source", "source_url", "URL Source", "Source URL"):
+            value = self.meta.get(key, "")
+            if value.startswith(("http://", "https://")):
+                return value
+        return None
+
+    @property
+    def query(self) -> str | None:
+        """The search query in the page's URL, when the capture names its URL."""
+        url = self.page_url
+        if url is None:
+            return None
+        values = parse_qs(urlsplit(url).query).get("q")
+        return values[0].strip() if values and values[0].strip() else None
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as an editor numbers them: a final newline does not start another line."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "" and text.endswith("\n"):
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+_URL_ONLY_RE = re.compile(r"^<?(https?://[^\s<>\[\]\\]+)>?$")
+_MARKDOWN_RE = re.compile(r"#{1,6} \S|[-*] \[")
+_FRONT_KEY_RE = re.compile(r"^([A-Za-z_][\w -]*?)\s*:\s*(.*)$")
+_REFERENCE_RE = re.compile(r"^\s*(\d+)\.\s+(\S+)\s*$")
+_LYNX_MARK_RE = re.compile(r"\[(\d+)\]")
+
+# Markdown, in the order it is taken apart. `\[` and `\]` stand in as private-use
+# characters while links are read, so that `[\[Citation needed\] Data](url)` is one link.
+_ESCAPED_OPEN, _ESCAPED_CLOSE = "\ue000", "\ue001"
+_ANCHOR_RE = re.compile(r"^(?:<a\s[^<>]*>\s*</a>|<br\s*/?>|<!--.*-->)$", re.IGNORECASE)
+_HEADING_RE = re.compile(r"^(#{1,6})(?:\s+|$)(.*?)(?:\s+#+)?$")
+_URL = r"<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"]*\")?"
+_IMAGE_RE = re.compile(r"!\[[^\[\]]*\]\(\s*" + _URL + r"\s*\)")
+# Image placeholders that HTML-to-text scripts write where an image was: `[图片：alt]`
+# ("image: alt"), `[Image: alt]`, `[IMG]`; and the empty box of a checkbox widget.
+_PLACEHOLDER_RE = re.compile(
+    r"\[(?:(?:图片|圖片|Image|image|IMG|img)(?:\s*\d*\s*[：:][^\[\]]*)?|\s*)\](?!\()"
+)
+_LINK_RE = re.compile(r"\[([^\[\]]*)\]\(\s*" + _URL + r"\s*\)")
+_CLOSE_RE = re.compile(r"^([^\[]*)\]\(\s*" + _URL + r"\s*\)")
+_BOLD_RE = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_ESCAPE_RE = re.compile(r"\\([\\!-/:-@\[-`{-~ ])")
+_BULLET_RE = re.compile(r"^([-*+•])\s+(?=\S)")
+"""A list bullet before some text. A lone `-` stays as it is: on its own it is an empty
+list item (an avatar) or a zero upvote count, and only its neighbours tell which."""
+
+
+def read_document(text: str, path: str) -> Document:
+    raw_lines = split_lines(text.removeprefix("\ufeff"))
+    stripped = [line.strip() for line in raw_lines]
+    header, meta = _front_matter(stripped)
+    references, targets = _references(stripped)
+    if targets:
+        fmt = TEXT_BROWSER
+    elif header or _is_markdown(text, stripped):
+        fmt = MARKDOWN
+    else:
+        fmt = PLAIN
+    lines: list[Line] = []
+    continued = False
+    for index, raw in enumerate(stripped):
+        if not raw:
+            line = _BLANK
+        elif index in header or index in references:
+            line = Line(raw, raw, raw, markup_only=True)
+        elif fmt == MARKDOWN:
+            line = _markdown_line(raw, continued)
+        else:
+            line = _plain_line(raw, targets)
+        continued = line.joins_next
+        lines.append(line)
+    return Document(path, lines, fmt, header, references, meta)
+
+
+_BLANK = Line("", "", "")
+
+
+def _is_markdown(text: str, stripped: list[str]) -> bool:
+    """Markdown links (`](https://`, `](/papers`), headings or linked list items."""
+    if "](http" in text or "](/" in text:
+        return True
+    if "#" not in text and "- [" not in text and "* [" not in text:
+        return False
+    return any(
+        line.startswith(("#", "- [", "* [")) and _MARKDOWN_RE.match(line) for line in stripped
+    )
+
+
+def _front_matter(stripped: list[str]) -> tuple[range, dict[str, str]]:
+    """YAML front matter: `---` on the first line, closed by `---` within 100 lines."""
+    if not stripped or stripped[0] != "---":
+        return range(0), {}
+    for end in range(1, min(len(stripped), 100)):
+        if stripped[end] == "---":
+            break
+    else:
+        return range(0), {}
+    meta: dict[str, str] = {}
+    for line in stripped[1:end]:
+        match = _FRONT_KEY_RE.match(line)
+        if match and not line.startswith("-"):
+            meta.setdefault(match[1], match[2].strip().strip("\"'"))
+    return range(end + 1), meta
+
+
+def _references(stripped: list[str]) -> tuple[range, dict[int, str]]:
+    """A lynx dump's link list: `References` (or `Visible links`), then `N. URL` lines."""
+    for start in range(len(stripped) - 1, -1, -1):
+        if stripped[start] in ("References", "Visible links", "Visible links:"):
+            break
+    else:
+        return range(0), {}
+    targets: dict[int, str] = {}
+    end = start + 1
+    for end in range(start + 1, len(stripped)):
+        line = stripped[end]
+        if not line or line in ("Hidden links:", "Hidden links"):
+            continue
+        match = _REFERENCE_RE.match(line)
+        if match is None:
+            return range(0), {}  # prose after the list: not a link list
+        targets[int(match[1])] = match[2]
+    return (range(start, end + 1), targets) if targets else (range(0), {})
+
+
+def _plain_line(raw: str, targets: dict[int, str]) -> Line:
+    text = raw if "  " not in raw and raw.isprintable() else " ".join(raw.split())
+    links: list[str] = []
+    if targets and "[" in text:
+        # lynx marks every link with its number: `[12]Title`, `[3]-`.
+        def mark(match: re.Match[str]) -> str:
+            url = targets.get(int(match[1]))
+            if url is None:
+                return match[0]
+            links.append(url)
+            return ""
+
+        text = _LYNX_MARK_RE.sub(mark, text).strip()
+        if not text:
+            return Line(raw, "", "", tuple(links), markup_only=True)
+    if text.startswith(("http", "<http")) and (url := _URL_ONLY_RE.match(text)):
+        return Line(raw, text, text, (url[1],), url_only=True)
+    bullet = _BULLET_RE.match(text) if text[0] in "-*+•" else None
+    if bullet is not None:
+        key = text[bullet.end() :]
+        shown = key if targets else text  # a text browser draws list bullets
+        return Line(raw, shown, key, tuple(links), bullet=True, markup_only=not key)
+    return Line(raw, text, text, tuple(links))
+
+
+def _markdown_line(raw: str, continued: bool) -> Line:
+    """`continued`: the line above goes on here (a link span or a hard break is open)."""
+    if _ANCHOR_RE.match(raw):
+        return Line(raw, "", "", markup_only=True)
+    url = None if continued else _URL_ONLY_RE.match(raw)
+    if url is not None:
+        return Line(raw, url[1], url[1], (url[1],), url_only=True)
+    text = raw.replace("\\[", _ESCAPED_OPEN).replace("\\]", _ESCAPED_CLOSE)
+    heading = 0
+    match = _HEADING_RE.match(text)
+    if match is not None:
+        heading, text = len(match[1]), match[2]
+    links: list[str] = []
+    joins_next = False
+    if "[" in text or "]" in text:
+        text = _IMAGE_RE.sub("", text)
+        text = _PLACEHOLDER_RE.sub("", text)
+        close = _CLOSE_RE.match(text)
+        if close is not None:  # the end of a link opened on a line above
+            links.append(close[2])
+            text = close[1] + " " + text[close.end() :]
+        text, found = _replace_links(text)
+        links += found
+        if text.lstrip().startswith("[") and "]" not in text:
+            text = text.lstrip()[1:]  # a link that goes on below: `[Upvote`, `[`
+            joins_next = True
+    if text.endswith("\\"):
+        text = text.rstrip("\\")  # `\` or `\\` at the end: a hard line break
+        joins_next = True
+    if "**" in text or "__" in text:
+        text = _BOLD_RE.sub(lambda m: m[1] or m[2], text)
+    text = _ESCAPE_RE.sub(r"\1", text)
+    text = text.replace(_ESCAPED_OPEN, "[").replace(_ESCAPED_CLOSE, "]")
+    text = " ".join(text.split())
+    bullet = _BULLET_RE.match(text)
+    key = text[bullet.end() :] if bullet else text
+    return Line(
+        raw,
+        key,
+        key,
+        tuple(links),
+        heading=heading,
+        bullet=bullet is not None,
+        joins_next=joins_next,
+        markup_only=not key,
+    )
+
+
+def _replace_links(text: str) -> tuple[str, list[str]]:
+    """`[text](url)` → `text`, innermost first (`[[img] Org](url)` nests), with a space
+    where a link was glued to a word (`May 29[6](…#community)` is a date and a count)."""
+    links: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        links.append(match[2])
+        inner = match[1]
+        before = match.string[match.start() - 1] if match.start() else ""
+        after = match.string[match.end()] if match.end() < len(match.string) else ""
+        if before.isalnum() and inner[:1].isalnum():
+            inner = " " + inner
+        if after.isalnum() and inner[-1:].isalnum():
+            inner += " "
+        return inner
+
+    for _ in range(3):
+        text, count = _LINK_RE.subn(replace, text)
+        if not count:
+            break
+    return text, links
+
+
+_PAPER_ID_RE = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d.])")
+
+
+def paper_id(url: str) -> str | None:
+    """The arXiv id a link names: a Hugging Face paper page (`/papers/2606.00683`, also
+    behind a login or with `#community`), an arXiv abstract or PDF."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower()
+    path = unquote(parts.path)
+    if host in ("", "huggingface.co", "www.huggingface.co"):
+        if path.startswith("/papers/"):
+            match = _PAPER_ID_RE.fullmatch(path[len("/papers/") :].rstrip("/"))
+            return match[1] if match else None
+        if path == "/login":
+            target = parse_qs(parts.query).get("next", [""])[0]
+            if target.startswith("/papers/"):
+                return paper_id(target)
+        return None
+    if host.endswith("arxiv.org") and path.startswith(("/abs/", "/pdf/")):
+        match = _PAPER_ID_RE.fullmatch(path[5:].removesuffix(".pdf").rstrip("/"))
+        return match[1] if match else None
+    return None
