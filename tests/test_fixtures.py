@@ -1,177 +1,117 @@
-"""One fixture dump per page variant (tests/fixtures/dumps/), each parsed the way the build
-reads it, and compared with the records a reader of that page would write down."""
+"""Fixture dumps as data: each case is a dump and, beside it, the records a reader of that
+page writes down (`<name>.expected.jsonl`: the page, every entry with every field, every
+diagnostic), compared with what the parser makes of it.
+
+- `tests/fixtures/dumps/`: one file per layout or edge case (browser copies, text
+  browsers, Markdown from crawlers and clippers, notebook exports, whole-page copies,
+  cut-off captures, pages the parser must refuse).
+- `tests/fixtures/captures/`: real captures as other people's tools saved them (see the
+  README beside them), with expected records written by reading each page.
+
+After an intended change, regenerate and review the diff:
+`.venv/bin/python -m pytest tests/test_fixtures.py --update-golden`.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from generator.build import read_dump
-from generator.corpus import build_corpus
-from generator.models import Level, LineKind
+from generator.models import DumpReport, Entry, LineKind
 from generator.parse import parse_dump
 
-FIXTURES = Path(__file__).parent / "fixtures" / "dumps"
-
-# title, abstract (start), authors, organisation, published, upvotes, comments, stars
-EXPECTED = {
-    "daily_upvotes.txt": [
-        ("Sparse Upvoted Transformers", "We make", 5, None, "2026-10-04", 42, None, 1320),
-        ("A Paper Nobody Upvoted", "One sentence", 3, None, "2026-10-03", 0, 4, None),
-        ("Third Card", "Third abstract", 1, None, "--10-02", 1204, None, None),
-    ],
-    "trending.txt": [
-        ("Agentic Retrieval at Scale", "A retrieval agent", 7, None, "2026-10-04", 128, None, 1320),
-        ("Tiny Recursive Models", "A 7M-parameter", 1, None, "2026-10-06", 0, None, 312),
-        ("Agentic Retrieval at Scale", "A retrieval agent", 7, None, "2026-10-04", 128, None, 1320),
-    ],
-    "text_browser_wrapped.txt": [
-        (
-            "Sparse Attention for Long-Context Language Models",
-            "We study",
-            6,
-            None,
-            "2020-06-01",
-            None,
-            None,
-            None,
-        ),
-        ("A Short Title", "A one-line abstract.", 2, None, "2020-06-02", None, 3, None),
-    ],
-    "search_query.txt": [
-        (
-            "Sparsity-Constrained Optimal Transport",
-            "Regularized optimal",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        ),
-        (
-            "Constraint Programming for Scheduling",
-            "Constraint programming",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        ),
-    ],
-    "search_query_bare.txt": [
-        (
-            "Scaling physics-informed hard constraints with mixture-of-experts",
-            "Imposing known",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        ),
-        (
-            "COMET: Learning Cardinality Constrained Mixture of Experts",
-            "The sparse",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        ),
-    ],
-    "crlf_bom.txt": [
-        (
-            "A Windows Copy With Tabs",
-            "An abstract saved with CRLF",
-            3,
-            None,
-            "2024-05-02",
-            None,
-            5,
-            None,
-        ),
-    ],
-    "missing_abstract.txt": [
-        ("A Card Whose Abstract Is Missing", None, 4, None, "2025-09-09", None, None, None),
-        ("The Next Card", "Its abstract is here.", 2, None, "2025-09-08", None, 1, None),
-    ],
-    "truncated.txt": [
-        ("A Complete Card", "Its abstract is complete.", None, None, None, None, None, None),
-    ],
-}
-
-# (line, level, start of message) of every diagnostic each fixture must produce.
-DIAGNOSTICS = {
-    "missing_abstract.txt": [(7, Level.WARNING, "title with no abstract")],
-    "truncated.txt": [(11, Level.ERROR, "the dump ends after a title with no abstract")],
-}
+FIXTURES = Path(__file__).parent / "fixtures"
+FOLDERS = (FIXTURES / "dumps", FIXTURES / "captures")
+SUFFIX = ".expected.jsonl"
 
 
-def parse_fixture(name: str):
-    path = FIXTURES / name
-    return parse_dump(read_dump(path, name), name)
+def fixture_dumps() -> list[Path]:
+    return sorted(
+        path
+        for folder in FOLDERS
+        for path in folder.iterdir()
+        if path.suffix in (".txt", ".md") and not path.name.startswith("README")
+    )
 
 
-def test_every_fixture_is_covered() -> None:
-    assert sorted(p.name for p in FIXTURES.glob("*.txt")) == sorted(EXPECTED)
+def entry_record(entry: Entry) -> dict[str, object]:
+    return {
+        "type": "entry",
+        "line": entry.source.line,
+        "title": entry.title,
+        "abstract": entry.abstract,
+        "authors": entry.authors,
+        "organisation": entry.organisation,
+        "published": entry.published.iso() if entry.published else None,
+        "upvotes": entry.upvotes,
+        "comments": entry.comments,
+        "github_stars": entry.github_stars,
+        "github": entry.github_repo,
+        "submitted_by": entry.submitted_by,
+        "arxiv_id": entry.arxiv_id,
+    }
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_fixture_parses_to_the_expected_records(name: str) -> None:
-    report = parse_fixture(name)
-    records = [
-        (
-            e.title,
-            e.abstract[: len(expected[1])] if e.abstract and expected[1] else e.abstract,
-            e.authors,
-            e.organisation,
-            e.published.iso() if e.published else None,
-            e.upvotes,
-            e.comments,
-            e.github_stars,
-        )
-        for e, expected in zip(report.entries, EXPECTED[name], strict=False)
+def records(report: DumpReport) -> list[dict[str, object]]:
+    page = {
+        "type": "page",
+        "page_date": report.page_date.iso() if report.page_date else None,
+        "query": report.query,
+    }
+    diagnostics = [
+        {"type": "diagnostic", "line": d.source.line, "level": d.level.value, "message": d.message}
+        for d in report.diagnostics
     ]
-    assert records == EXPECTED[name]
-    assert len(report.entries) == len(EXPECTED[name])
+    return [page, *(entry_record(e) for e in report.entries), *diagnostics]
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_fixture_accounts_for_every_line(name: str) -> None:
-    report = parse_fixture(name)
+def parse_fixture(path: Path) -> DumpReport:
+    return parse_dump(read_dump(path, path.name), path.name)
+
+
+def expected_path(path: Path) -> Path:
+    return path.with_name(path.stem + SUFFIX)
+
+
+@pytest.mark.parametrize("path", fixture_dumps(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_parses_to_its_expected_records(path: Path, update_golden: bool) -> None:
+    found = records(parse_fixture(path))
+    target = expected_path(path)
+    if update_golden:
+        target.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in found), encoding="utf-8"
+        )
+    expected = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    for number, (got, want) in enumerate(zip(found, expected, strict=False)):
+        assert got == want, f"{target.name}, record {number + 1}:\n{_difference(got, want)}"
+    assert len(found) == len(expected), f"{len(found)} records, {len(expected)} expected"
+
+
+def _difference(got: dict, want: dict) -> str:
+    keys = sorted(set(got) | set(want), key=lambda k: list(want).index(k) if k in want else 99)
+    return "\n".join(
+        f"  {key}: got {got.get(key)!r:.300}\n  {' ' * len(key)}  expected {want.get(key)!r:.300}"
+        for key in keys
+        if got.get(key) != want.get(key)
+    )
+
+
+def test_every_fixture_has_expected_records_and_every_expectation_a_fixture() -> None:
+    dumps = {expected_path(p) for p in fixture_dumps()}
+    expectations = {p for folder in FOLDERS for p in folder.glob(f"*{SUFFIX}")}
+    assert dumps == expectations
+
+
+@pytest.mark.parametrize("path", fixture_dumps(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_accounts_for_every_line(path: Path) -> None:
+    report = parse_fixture(path)
     assert len(report.line_kinds) == report.line_count
-    found = [(d.source.line, d.level) for d in report.diagnostics]
-    expected = DIAGNOSTICS.get(name, [])
-    assert found == [(line, level) for line, level, _ in expected]
-    for diagnostic, (_, _, message) in zip(report.diagnostics, expected, strict=True):
-        assert diagnostic.message.startswith(message)
     unexplained = {i + 1 for i, k in enumerate(report.line_kinds) if k is LineKind.UNEXPLAINED}
-    assert unexplained <= {d.source.line for d in report.diagnostics}
-
-
-def test_search_pages_keep_the_query_they_echo() -> None:
-    assert parse_fixture("search_query.txt").query == "constraints"
-    bare = parse_fixture("search_query_bare.txt")
-    assert bare.query == "mixture of experts"
-    assert bare.line_kinds[6] is LineKind.SEARCH_QUERY
-
-
-def test_a_card_printed_twice_merges_into_one_paper() -> None:
-    corpus = build_corpus([parse_fixture("trending.txt")])
-    assert len(corpus.papers) == 2
-    paper = corpus.papers["agentic-retrieval-at-scale"]
-    assert [s.line for s in paper.sources] == [7, 25]  # the title lines
-    assert [s.value for s in paper.upvotes] == [128, 128]
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_every_line_is_chrome_blank_metadata_or_part_of_a_paper(name: str) -> None:
-    report = parse_fixture(name)
-    # The health page's columns must add up to the line count: no kind of line is left out.
+    assert unexplained <= {d.source.line for d in report.errors}
+    # The health page's columns add up to the line count: no kind of line is left out.
     kinds = {kind: report.count(kind) for kind in LineKind}
     assert (
         report.chrome_lines
@@ -182,3 +122,22 @@ def test_every_line_is_chrome_blank_metadata_or_part_of_a_paper(name: str) -> No
         + kinds[LineKind.UNEXPLAINED]
         == report.line_count
     )
+
+
+@pytest.mark.parametrize("path", fixture_dumps(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_fixture_either_parses_cleanly_or_names_the_line_it_stopped_at(path: Path) -> None:
+    report = parse_fixture(path)
+    for diagnostic in report.errors:
+        assert 1 <= diagnostic.source.line <= report.line_count
+    if not report.errors:
+        assert report.entries, "no error and no paper: a dump that says nothing"
+
+
+def test_a_card_printed_twice_merges_into_one_paper() -> None:
+    from generator.corpus import build_corpus
+
+    corpus = build_corpus([parse_fixture(FIXTURES / "dumps" / "trending.txt")])
+    assert len(corpus.papers) == 2
+    paper = corpus.papers["agentic-retrieval-at-scale"]
+    assert [s.line for s in paper.sources] == [7, 25]  # the title lines
+    assert [s.value for s in paper.upvotes] == [128, 128]

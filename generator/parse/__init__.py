@@ -47,6 +47,10 @@ def parse_dump(text: str, path: str) -> DumpReport:
         return _refused(doc, page)
     listing = read_cards(doc, classify(doc))
     diagnostics = listing.diagnostics
+    entries = tuple(listing.entries)
+    for index, error, message in doc.notes:
+        level = Level.ERROR if error else Level.WARNING
+        diagnostics.append(Diagnostic(SourceRef(path, index + 1), level, message))
     kinds = listing.kinds
     if not listing.entries:
         line = max(len(doc.lines), 1)
@@ -56,6 +60,7 @@ def parse_dump(text: str, path: str) -> DumpReport:
     elif LineKind.BOILERPLATE not in kinds and LineKind.METADATA not in kinds:
         # Any text alternates "title, abstract" if you squint: without a single line of
         # the listing's chrome or card metadata, the papers would be invented.
+        entries = ()
         diagnostics.append(
             Diagnostic(
                 SourceRef(path, 1),
@@ -71,7 +76,7 @@ def parse_dump(text: str, path: str) -> DumpReport:
         page_date=listing.page_date,
         layout=listing.layout,
         query=listing.query,
-        entries=tuple(listing.entries),
+        entries=entries,
         diagnostics=tuple(sorted(diagnostics, key=lambda d: d.source)),
         line_kinds=tuple(kinds),
     )

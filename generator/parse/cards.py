@@ -62,6 +62,8 @@ def shape(text: str) -> Shape:
     end = text.rstrip(_CLOSERS)
     if end.endswith(".") and end[:-1].rpartition(" ")[2].casefold() not in _ABBREVIATIONS:
         return Shape.SENTENCE
+    if "://" in text:
+        return Shape.SENTENCE  # titles hold no links; "Code: https://..." does
     return Shape.TITLE
 
 
@@ -176,19 +178,26 @@ def _attach_links(tokens: list[Token]) -> tuple[list[Token], list[tuple[Token, T
             items.append(token)
             owner = token
             continue
-        owners.append((token, owner))
-        if owner is None:
+        if owner is None or (owner.kind is not Kind.FIELD and _button(token.links[0])):
+            owners.append((token, None))  # a button's target under text: not its link
             continue
+        owners.append((token, owner))
         owner.links += token.links
         if owner.paper is None:
             owner.paper = token.paper
     return items, owners
 
 
+def _button(url: str) -> bool:
+    """The targets of the upvote button and the comment count: links of numbers."""
+    return "/login?" in url or url.endswith("#community")
+
+
 def _mark_capture_header(run: _Pass, items: list[Token]) -> list[Token]:
     """What a capture tool writes above the page (a provenance header, a title) comes
     before the page's own head (`new`, `Subscribe`, `Daily Papers`, ...). It is page
-    chrome, unless it holds card metadata or prose: then it is not a header at all."""
+    chrome, unless it holds card metadata or prose (an abstract): then it is not a
+    header at all."""
     lines = run.doc.lines
     position = next(
         (
@@ -203,7 +212,7 @@ def _mark_capture_header(run: _Pass, items: list[Token]) -> list[Token]:
     head = items[:position]
     if any(t.kind in (Kind.FIELD, Kind.QUERY) for t in head):
         return items
-    if any(t.kind is Kind.TEXT and shape(t.text) is not Shape.TITLE for t in head):
+    if any(t.kind is Kind.TEXT and shape(t.text) is Shape.PROSE for t in head):
         return items
     for token in head:
         token.kind = Kind.CHROME
@@ -236,14 +245,15 @@ def _paragraphs(doc: Document, items: list[Token]) -> list[Token]:
     for token in items:
         previous = result[-1] if result else None
         if (
-            token.kind is Kind.TEXT
-            and previous is not None
+            previous is not None
             and previous.kind is Kind.TEXT
             and previous.stop == token.start
             and (previous.joins_next or (wrapped and not token.heading and not previous.heading))
             and not (markdown and lines[token.start].bullet)
+            and (token.kind is Kind.TEXT or _wrapped_word(token))
         ):
-            previous.text = _join(previous.text, token.text, hyphens=not markdown)
+            text = token.text or lines[token.start].text
+            previous.text = f"{previous.text} {text}"
             previous.stop = token.stop
             previous.links += token.links
             previous.paper = previous.paper or token.paper
@@ -253,11 +263,12 @@ def _paragraphs(doc: Document, items: list[Token]) -> list[Token]:
     return result
 
 
-def _join(text: str, continuation: str, *, hyphens: bool) -> str:
-    # A wrapped line that ends in a hyphen broke a hyphenated word ("pre-" "trained").
-    if hyphens and text.endswith("-") and text[-2:-1].isalpha() and continuation[:1].isalpha():
-        return text + continuation
-    return f"{text} {continuation}"
+def _wrapped_word(token: Token) -> bool:
+    """A line of a wrapped paragraph that a rule took on its own: a title wrapped before
+    its last word (`Large Language` / `Models`), an abstract before a number (`of` / `95`).
+    Only page chrome and counts: a date, an author count or a label starts a new line in
+    every layout."""
+    return token.stop == token.start + 1 and token.rule in ("chrome", "count", "query")
 
 
 # --- 2. titles -----------------------------------------------------------------------
@@ -289,25 +300,44 @@ def _find_titles(items: list[Token]) -> dict[int, bool]:
         if strong:
             titles[i] = True
             continue
-        if shape_at(i) is not Shape.TITLE:
-            continue
+        if shape_at(i) is not Shape.TITLE or (i - 1) in titles:
+            continue  # the text right under a title is its abstract (or reported there)
         if after is not None and after.kind is Kind.TEXT and shape_at(i + 1) is not Shape.TITLE:
             titles[i] = False  # a title, then its abstract
         elif (
             after is not None
             and after.kind is Kind.FIELD
-            and after.side & Side.POST
-            and "count" not in after.values
-            and (before is None or before.kind is not Kind.TEXT)
+            and _META_STARTS & after.values.keys()
+            and (before is None or _ends_card(before))
         ):
             titles[i] = False  # a card without its abstract, right after the previous card
     return titles
 
 
+_META_STARTS = frozenset({"authors", "organisation", "separator", "published"})
+"""The fields that open a card's metadata under its abstract."""
+
+
+def _ends_card(token: Token) -> bool:
+    """Can a card end with this item, so that the next text starts a new card? The page's
+    head does, and the last fields of a card (its date, comments, GitHub, arXiv link,
+    upvotes below it); not the fields that come before its date (authors, `·`)."""
+    if token.kind is not Kind.FIELD:
+        return token.kind is not Kind.TEXT
+    values = token.values
+    return (
+        "published" in values
+        or "github_stars" in values
+        or "upvotes" in values
+        or "count" in values
+        or token.rule == "arxiv page"
+    )
+
+
 def _above_title(token: Token) -> bool:
     """Fields that a page prints right above a title: an upvote count, `Submitted by`, a
     thumbnail."""
-    if token.kind is not Kind.FIELD:
+    if token.kind is not Kind.FIELD or not token.values:
         return False
     return token.side is Side.PRE or "count" in token.values or "upvotes" in token.values
 
@@ -333,18 +363,31 @@ def _cards(items: list[Token], titles: dict[int, bool]) -> tuple[list[Card], lis
 
 def _upvotes_above_titles(gaps: list[list[Token]], cards: list[Card]) -> bool:
     """Where this dump prints upvote counts: above titles (daily and search pages), or
-    below abstracts (trending pages). Decided by the counts whose place is certain: in
-    the page header, after `Submitted by`, or before a field that only ends a card."""
+    below abstracts (trending pages). Decided by the counts whose place is certain (in
+    the page header, after `Submitted by`, before a field that only ends a card), and by
+    where the page's first and last counts are: above titles, the first card has one and
+    the last count is followed by a title; below abstracts, the other way round. Above,
+    unless the page says otherwise."""
     above = below = 0
+    shown = [False] * len(gaps)
+    """Which gaps hold an upvote count (the first is above the first card)."""
     for number, gap in enumerate(gaps):
         fields = [t for t in gap if t.kind is Kind.FIELD]
         for j, token in enumerate(fields):
             if "upvotes" not in token.values and "count" not in token.values:
                 continue
-            if (number == 0 and cards) or any(t.side is Side.PRE for t in fields[:j]):
+            if j and "count" in token.values and _after_date(fields, token):
+                continue  # a comment count, most likely
+            shown[number] = True
+            if (number == 0 and cards) or any(t.side == Side.PRE for t in fields[:j]):
                 above += 1
-            elif any(t.side is Side.POST for t in fields[j + 1 :]):
+            elif any(t.side == Side.POST for t in fields[j + 1 :]):
                 below += 1
+    if len(cards) >= 2:
+        if shown[0] and not shown[-1]:
+            above += 1  # the first card has one above its title, the last none below
+        elif not shown[0] and any(shown[1:]):
+            below += 1  # the first card has none above its title, later ones do
     return above >= below
 
 
@@ -352,8 +395,7 @@ def _header(run: _Pass, gap: list[Token], cards: list[Card]) -> None:
     """Above the first card: chrome, the page date, a search query, and fields printed
     above the first title."""
     first = cards[0] if cards else None
-    texts = [t for t in gap if t.kind is Kind.TEXT]
-    echoed = _query_echo(run.doc.query, texts, first)
+    echoed = _query_echo(run, gap)
     for token in gap:
         if token.kind is Kind.CHROME:
             continue
@@ -383,15 +425,16 @@ def _plain_date(doc: Document, token: Token) -> bool:
     )
 
 
-def _query_echo(query: str | None, texts: list[Token], first: Card | None) -> Token | None:
-    """A search page repeats its query above the results: the one short line of text
-    above the first card (or the line equal to the query the capture's URL names)."""
-    if query is not None:
-        return next((t for t in texts if t.text.casefold() == query.casefold()), None)
-    if len(texts) == 1 and first is not None:
-        text = texts[0].text
-        if len(text) <= 80 and shape(text) is Shape.TITLE:
-            return texts[0]
+def _query_echo(run: _Pass, gap: list[Token]) -> Token | None:
+    """A search page's query, as the tools that keep the search box's text write it: the
+    line equal to the query in the capture's URL (`?q=`). Any other text above the first
+    card is not guessed to be a query: it is reported."""
+    query = run.doc.query
+    if query is None:
+        return None
+    for token in gap:
+        if token.kind is Kind.TEXT and token.text.casefold() == query.casefold():
+            return token
     return None
 
 
@@ -414,8 +457,10 @@ def _split_gap(
         return
     if after is None:
         for token in fields:
-            if not token.side & Side.POST or (
-                "count" in token.values and prefer_pre and not _after_date(fields, token)
+            if (
+                not token.side & Side.POST
+                or ("count" in token.values and prefer_pre and not _after_date(fields, token))
+                or (token.paper is not None and before.paper not in (None, token.paper))
             ):
                 name = _field_name(token)
                 run.unexplained(token, f"{name} with no paper after it")
@@ -476,6 +521,9 @@ def _assemble(run: _Pass, card: Card) -> None:
     for token in card.pre + card.post:
         run.mark(token, LineKind.METADATA)
         found = token.values
+        if not found and token.rule == "submitted by":
+            run.unexplained(token, "'Submitted by' with no user name after it")
+            continue
         if "count" in found or "thumbnail" in found:
             found = dict(found)
             if "count" in found:
@@ -489,20 +537,21 @@ def _assemble(run: _Pass, card: Card) -> None:
             clash = values.keys() & {"authors", "organisation"}
         if clash:
             run.unexplained(token, f"a second {min(clash)} for one paper")
-            continue
-        values.update(found)
-        if token.paper is not None:
-            _same_paper(run, card, token)
-    for token in [card.title, *card.body]:
-        if token.paper is not None:
-            _same_paper(run, card, token)
+        elif _same_paper(run, card, token):
+            values.update(found)
+    for token in card.body:
+        _same_paper(run, card, token)
 
 
-def _same_paper(run: _Pass, card: Card, token: Token) -> None:
+def _same_paper(run: _Pass, card: Card, token: Token) -> bool:
+    """Every link to a paper in one card names the same paper."""
+    if token.paper is None or token.paper == card.paper:
+        return True
     if card.paper is None:
         card.paper = token.paper
-    elif token.paper != card.paper:
-        run.unexplained(token, f"links to paper {token.paper}, but its card is paper {card.paper}")
+        return True
+    run.unexplained(token, f"links to paper {token.paper}, but its card is paper {card.paper}")
+    return False
 
 
 def _check_body(run: _Pass, card: Card, last: bool) -> None:
@@ -511,6 +560,10 @@ def _check_body(run: _Pass, card: Card, last: bool) -> None:
     second paragraph after a finished one could be an abstract that lost its title: that
     is reported, not guessed. A paragraph that stops mid-sentence goes on in the next."""
     body = card.body
+    if len(body) > 1 and shape(body[0].text) is Shape.TITLE:
+        # A short line between the title and its abstract: not a paragraph of it.
+        run.unexplained(body[0], f"a short line under the title {_clip(card.title.text, 40)!r}")
+        del body[0]
     for position, token in enumerate(body[1:], start=1):
         kind = shape(token.text)
         if kind is Shape.TITLE or (
@@ -540,9 +593,21 @@ def _check_body(run: _Pass, card: Card, last: bool) -> None:
 
 def _check_cards(run: _Pass, cards: list[Card]) -> None:
     with_meta = sum(1 for card in cards if card.has_meta)
-    meta_layout = with_meta >= 2 and with_meta * 2 >= len(cards)
+    marked = sum(1 for card in cards if card.strong)
     for number, card in enumerate(cards):
         last = number == len(cards) - 1
+        if marked and not card.strong:
+            # Where the page marks its titles (headings, links to the paper, an upvote
+            # count above), a line it does not mark is not one, whatever its shape.
+            card.keep = False
+            run.unexplained(
+                card.title,
+                f"not marked as a title, unlike the {marked} titles of this dump "
+                "(a heading, a link to the paper, an upvote count above it)",
+            )
+            for token in card.body:
+                run.unexplained(token, "under a line that is not a title")
+            continue
         _check_body(run, card, last)
         title = card.title.text
         if len(title) > MAX_TITLE_CHARS:
@@ -552,7 +617,10 @@ def _check_cards(run: _Pass, cards: list[Card]) -> None:
                 f"expected a title, found {len(title)} characters of text "
                 "(an abstract without its title, or a title run into its abstract)",
             )
-        if not card.body and not card.has_meta and not card.pre:
+        separator = next((t for t in card.post if t.rule == "separator"), None)
+        if separator is not None and "published" not in card.values:
+            run.unexplained(separator, "a '·' with no date after it")
+        if not card.body and not card.has_meta:
             card.keep = False
             run.mark(card.title, LineKind.UNEXPLAINED)
             if last:
@@ -560,15 +628,18 @@ def _check_cards(run: _Pass, cards: list[Card]) -> None:
             else:
                 message = "a title-like line with no abstract or metadata after it"
             run.report(card.title, Level.ERROR, f"{message}: {_clip(title)!r}")
-        elif meta_layout and not card.has_meta:
-            if last:
-                run.report(
-                    card.title,
-                    Level.ERROR,
-                    "the dump ends inside this paper's card, before its authors and date "
-                    f"(capture cut off?): {_clip(title)!r}",
-                )
-            elif card.body and _finished(card.body[-1].text):
+        elif last:
+            _check_last(run, cards)
+        elif number and not card.body and card.has_meta and _lacks_meta(cards[number - 1]):
+            # `title, abstract, X, authors, date`: X took the metadata of the card above.
+            card.keep = False
+            run.unexplained(
+                card.title,
+                "between an abstract and the metadata under it: a title without its "
+                "abstract, or a line not known",
+            )
+        elif with_meta and not card.has_meta:
+            if card.body and _finished(card.body[-1].text):
                 # Some cards show no metadata; the next title is a title (the page
                 # marks it, or it is followed by its own abstract).
                 run.report(
@@ -589,12 +660,54 @@ def _check_cards(run: _Pass, cards: list[Card]) -> None:
             run.report(card.title, Level.WARNING, f"title with no abstract: {_clip(title)}")
 
 
-_FINISHED_RE = re.compile(r"(?:[.!?)]|https?://\S+)[\"'”’)\]]*$")
+def _lacks_meta(card: Card) -> bool:
+    return card.keep and bool(card.body) and not card.has_meta
+
+
+def _check_last(run: _Pass, cards: list[Card]) -> None:
+    """A capture cut off ends in its last card: that card must show what every other card
+    of the dump shows, and its abstract must not stop in the middle of a sentence."""
+    card = cards[-1]
+    others = [c for c in cards[:-1] if c.keep]
+    missing = []
+    if others and all(c.body for c in others) and not card.body:
+        missing.append("abstract")
+    if others and all(_who(c) for c in others) and not _who(card):
+        missing.append("authors")
+    if others and all("published" in c.values for c in others) and "published" not in card.values:
+        missing.append("date")
+    title = _clip(card.title.text)
+    if missing:
+        run.report(
+            card.title,
+            Level.ERROR,
+            f"the dump ends before this paper's {' and '.join(missing)}, which every other "
+            f"paper of the dump shows (capture cut off?): {title!r}",
+        )
+    elif not card.body:
+        run.report(card.title, Level.WARNING, f"title with no abstract: {title}")
+    elif not card.post and not _finished(card.body[-1].text):
+        texts = [c.body[-1].text for c in others if c.body]
+        done = bool(texts) and all(_finished(text) for text in texts)
+        run.report(
+            card.body[-1],
+            Level.ERROR if done else Level.WARNING,
+            "the dump ends in the middle of a sentence (capture cut off?): "
+            f"...{card.body[-1].text[-60:]!r}",
+        )
+
+
+def _who(card: Card) -> bool:
+    return "authors" in card.values or "organisation" in card.values
+
+
+_FINISHED_RE = re.compile(r"(?:[.!?)]|[\w-]+\.[a-z]{2,}/\S*|https?://\S+)[\"'”’)\]]*$")
 
 
 def _finished(text: str) -> bool:
-    """Does the text end like a whole abstract (a full stop, a URL), not mid-sentence?"""
-    return _FINISHED_RE.search(text) is not None
+    """Does the text end like a whole abstract (a full stop, a link to its code), not in
+    the middle of a sentence?"""
+    return _FINISHED_RE.search(text[-300:]) is not None
 
 
 def _mark_markup(run: _Pass, tokens: list[Token], cards: list[Card]) -> None:

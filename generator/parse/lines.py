@@ -52,6 +52,10 @@ class Line:
     """The line is one bare URL: notebook exports put a link's target on its own line."""
     markup_only: bool = False
     """Something was written, but nothing readable is left (an image, an anchor, `[`)."""
+    opens: bool = False
+    """A Markdown link starts here and goes on below (`[Upvote`)."""
+    closes: bool = False
+    """A Markdown link that began above ends here (`117](url)`)."""
 
 
 @dataclass(slots=True)
@@ -65,6 +69,8 @@ class Document:
     """A text browser's numbered link list at the end (`References`)."""
     meta: dict[str, str] = field(default_factory=dict)
     """Front matter keys (`url`, `title`, `retrieved`, ...), as written."""
+    notes: list[tuple[int, bool, str]] = field(default_factory=list)
+    """What is wrong with the capture as a whole: (line index, is it an error, message)."""
 
     @property
     def page_url(self) -> str | None:
@@ -96,7 +102,10 @@ _URL_ONLY_RE = re.compile(r"^<?(https?://[^\s<>\[\]\\]+)>?$")
 _MARKDOWN_RE = re.compile(r"#{1,6} \S|[-*] \[")
 _FRONT_KEY_RE = re.compile(r"^([A-Za-z_][\w -]*?)\s*:\s*(.*)$")
 _REFERENCE_RE = re.compile(r"^\s*(\d+)\.\s+(\S+)\s*$")
-_LYNX_MARK_RE = re.compile(r"\[(\d+)\]")
+_LYNX_MARK_RE = re.compile(r"(?:^|(?<=\s))\[(\d+)\](?=[\w\-\[])")
+"""lynx's mark before a link's text (`[12]Title`, `by [17]AK`), not `sqrt[3]{n}` or a
+citation `[3].` in an abstract."""
+_LINE_MARK_RE = re.compile(r"^(?:[*+-] )?\[\d+\][\w\-\[]")
 
 # Markdown, in the order it is taken apart. `\[` and `\]` stand in as private-use
 # characters while links are read, so that `[\[Citation needed\] Data](url)` is one link.
@@ -114,7 +123,12 @@ _LINK_RE = re.compile(r"\[([^\[\]]*)\]\(\s*" + _URL + r"\s*\)")
 _CLOSE_RE = re.compile(r"^([^\[]*)\]\(\s*" + _URL + r"\s*\)")
 _BOLD_RE = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _ESCAPE_RE = re.compile(r"\\([\\!-/:-@\[-`{-~ ])")
+_ESCAPES_RE = re.compile(r"\\[\[\]_*#.`\-\\]")
+"""Escapes only an HTML-to-Markdown converter writes (`\\_`, `\\[`, `2024\\.`, a
+double backslash ending a line). Tools that write a page's text into Markdown without
+escaping it (notebook exports, some scripts) leave a backslash as it is."""
 _BULLET_RE = re.compile(r"^([-*+•])\s+(?=\S)")
+_ITEM_STARTS = frozenset({"- ", "* ", "+ "})
 """A list bullet before some text. A lone `-` stays as it is: on its own it is an empty
 list item (an avatar) or a zero upvote count, and only its neighbours tell which."""
 
@@ -124,26 +138,50 @@ def read_document(text: str, path: str) -> Document:
     stripped = [line.strip() for line in raw_lines]
     header, meta = _front_matter(stripped)
     references, targets = _references(stripped)
-    if targets:
+    notes: list[tuple[int, bool, str]] = []
+    marked = [i for i, line in enumerate(stripped) if _LINE_MARK_RE.match(line)]
+    if not targets and len(marked) >= 3:
+        notes.append(
+            (
+                marked[0],
+                False,
+                "a text browser's link marks ([12]) but no list of their links "
+                "('References') at the end: the papers' links are lost (capture cut off?)",
+            )
+        )
+    if targets or len(marked) >= 3:
         fmt = TEXT_BROWSER
     elif header or _is_markdown(text, stripped):
         fmt = MARKDOWN
     else:
         fmt = PLAIN
+    escaped = fmt == MARKDOWN and _ESCAPES_RE.search(text) is not None
     lines: list[Line] = []
     continued = False
+    opened: int | None = None
+    """The line where a Markdown link that is not closed yet began (`[Upvote` ... `](`)."""
     for index, raw in enumerate(stripped):
         if not raw:
             line = _BLANK
         elif index in header or index in references:
             line = Line(raw, raw, raw, markup_only=True)
         elif fmt == MARKDOWN:
-            line = _markdown_line(raw, continued)
+            line = _markdown_line(raw, continued, escaped)
+            if line.opens:
+                opened = index
+            elif line.closes:
+                opened = None
+            if "](" in line.text:
+                notes.append((index, True, "a Markdown link that does not close here"))
         else:
-            line = _plain_line(raw, targets)
+            line = _plain_line(raw, targets, fmt == TEXT_BROWSER)
         continued = line.joins_next
         lines.append(line)
-    return Document(path, lines, fmt, header, references, meta)
+    if opened is not None:
+        notes.append(
+            (opened, True, "a Markdown link opens here and never closes (capture cut off?)")
+        )
+    return Document(path, lines, fmt, header, references, meta, notes)
 
 
 _BLANK = Line("", "", "")
@@ -197,16 +235,19 @@ def _references(stripped: list[str]) -> tuple[range, dict[int, str]]:
     return (range(start, end + 1), targets) if targets else (range(0), {})
 
 
-def _plain_line(raw: str, targets: dict[int, str]) -> Line:
+def _plain_line(raw: str, targets: dict[int, str], marks: bool) -> Line:
+    """`marks`: a text browser's dump, whose `[12]` marks link the text after them to
+    `targets[12]` (lost, when the dump was cut before its list of links)."""
     text = raw if "  " not in raw and raw.isprintable() else " ".join(raw.split())
     links: list[str] = []
-    if targets and "[" in text:
-        # lynx marks every link with its number: `[12]Title`, `[3]-`.
+    if marks and "[" in text:
+
         def mark(match: re.Match[str]) -> str:
             url = targets.get(int(match[1]))
-            if url is None:
-                return match[0]
-            links.append(url)
+            if url is not None:
+                links.append(url)
+            elif targets:
+                return match[0]  # not a mark: no link has this number
             return ""
 
         text = _LYNX_MARK_RE.sub(mark, text).strip()
@@ -216,26 +257,31 @@ def _plain_line(raw: str, targets: dict[int, str]) -> Line:
         return Line(raw, text, text, (url[1],), url_only=True)
     bullet = _BULLET_RE.match(text) if text[0] in "-*+•" else None
     if bullet is not None:
+        # The rules read the item (`6 authors`); as text the line keeps its dash, which
+        # may be a wrapped paragraph's (`scale-invariance` / `- the ability to ...`).
         key = text[bullet.end() :]
-        shown = key if targets else text  # a text browser draws list bullets
-        return Line(raw, shown, key, tuple(links), bullet=True, markup_only=not key)
+        return Line(raw, text, key, tuple(links), bullet=True, markup_only=not key)
     return Line(raw, text, text, tuple(links))
 
 
-def _markdown_line(raw: str, continued: bool) -> Line:
-    """`continued`: the line above goes on here (a link span or a hard break is open)."""
+def _markdown_line(raw: str, continued: bool, escaped: bool) -> Line:
+    """`continued`: the line above goes on here (a link span or a hard break is open).
+    `escaped`: the capture escapes Markdown's characters (`\\_`): a backslash and a
+    punctuation character mean that character."""
     if _ANCHOR_RE.match(raw):
         return Line(raw, "", "", markup_only=True)
     url = None if continued else _URL_ONLY_RE.match(raw)
     if url is not None:
         return Line(raw, url[1], url[1], (url[1],), url_only=True)
-    text = raw.replace("\\[", _ESCAPED_OPEN).replace("\\]", _ESCAPED_CLOSE)
+    text = raw
+    if escaped:
+        text = text.replace("\\[", _ESCAPED_OPEN).replace("\\]", _ESCAPED_CLOSE)
     heading = 0
     match = _HEADING_RE.match(text)
     if match is not None:
         heading, text = len(match[1]), match[2]
     links: list[str] = []
-    joins_next = False
+    joins_next = opens = closes = False
     if "[" in text or "]" in text:
         text = _IMAGE_RE.sub("", text)
         text = _PLACEHOLDER_RE.sub("", text)
@@ -243,29 +289,37 @@ def _markdown_line(raw: str, continued: bool) -> Line:
         if close is not None:  # the end of a link opened on a line above
             links.append(close[2])
             text = close[1] + " " + text[close.end() :]
+            closes = True
         text, found = _replace_links(text)
         links += found
         if text.lstrip().startswith("[") and "]" not in text:
             text = text.lstrip()[1:]  # a link that goes on below: `[Upvote`, `[`
-            joins_next = True
+            joins_next = opens = True
     if text.endswith("\\"):
         text = text.rstrip("\\")  # `\` or `\\` at the end: a hard line break
         joins_next = True
+    text = text.strip()
+    bullet = _BULLET_RE.match(text)  # before escapes are read: `\- x` is not a list item
+    if bullet is not None:
+        text = text[bullet.end() :]
+    elif raw[:2] in _ITEM_STARTS and not continued:
+        bullet = True  # a list item whose content was an image: `- [图片]`, `* ![](a.png)`
     if "**" in text or "__" in text:
         text = _BOLD_RE.sub(lambda m: m[1] or m[2], text)
-    text = _ESCAPE_RE.sub(r"\1", text)
-    text = text.replace(_ESCAPED_OPEN, "[").replace(_ESCAPED_CLOSE, "]")
-    text = " ".join(text.split())
-    bullet = _BULLET_RE.match(text)
-    key = text[bullet.end() :] if bullet else text
+    if escaped:
+        text = _ESCAPE_RE.sub(r"\1", text)
+        text = text.replace(_ESCAPED_OPEN, "[").replace(_ESCAPED_CLOSE, "]")
+    key = " ".join(text.split())
     return Line(
         raw,
         key,
         key,
         tuple(links),
         heading=heading,
-        bullet=bullet is not None,
+        bullet=bool(bullet),
         joins_next=joins_next,
+        opens=opens,
+        closes=closes,
         markup_only=not key,
     )
 

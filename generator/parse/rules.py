@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..models import MONTHS, PartialDate
-from .lines import MARKDOWN, Document, Line, paper_id
+from .lines import MARKDOWN, PLAIN, Document, Line, paper_id
 
 
 class Kind(enum.Enum):
@@ -124,9 +124,11 @@ _SUBMITTED_RE = re.compile(r"^Submitted by(?: (\S+))?$")
 _GITHUB_RE = re.compile(rf"^GitHub(?: ({COUNT}))?( arXiv Page)?$")
 _AUTHORS_RE = re.compile(r"^(\d+) authors?$")
 _QUERY_RE = re.compile(
-    r"^(?:search results for|results for|search:|you searched for)\s*[\"“'«]?(.+?)[\"”'»]?$",
+    r"^(?:(?:search )?results for|search:|you searched for)\s*[\"“'«](.+?)[\"”'»]$"
+    r"|^(?:search:|you searched for)\s*(.{1,60})$",
     re.IGNORECASE,
 )
+"""`Search results for "x"` (quoted), `Search: x` (short): not `results for image, ...`."""
 _USER_RE = re.compile(r"^[\w.-]{1,64}$")
 
 HEADER_CHROME = frozenset(
@@ -315,7 +317,7 @@ def query(doc: Document, i: int) -> Token | None:
     match = _QUERY_RE.match(key)
     if match is None:
         return None
-    return _token(doc, Kind.QUERY, i, i + 1, "query", text=match[1])
+    return _token(doc, Kind.QUERY, i, i + 1, "query", text=match[1] or match[2])
 
 
 @applies(starts="JFMASOND·P")
@@ -406,7 +408,9 @@ def submitted_by(doc: Document, i: int) -> Token | None:
         return _token(doc, Kind.FIELD, i, i + 1, "submitted by", side=Side.PRE, values=values)
     below = next_content(doc.lines, i)
     if below is None or not _USER_RE.match(doc.lines[below].key):
-        return None
+        # The label without its user (cut off, or a layout not known): still a field
+        # printed above a title, so that it is reported where it stands.
+        return _token(doc, Kind.FIELD, i, i + 1, "submitted by", side=Side.PRE)
     values = {"submitted_by": doc.lines[below].key}
     return _token(doc, Kind.FIELD, i, below + 1, "submitted by", side=Side.PRE, values=values)
 
@@ -456,7 +460,13 @@ def avatar(doc: Document, i: int) -> Token | None:
     line = doc.lines[i]
     if line.markup_only or line.key in ("•", "*", "+"):
         return _token(doc, Kind.MARKUP, i, i + 1, "avatar")
-    if line.key == "-" and not line.links and (line.bullet or _among_bullets(doc.lines, i)):
+    # A lone `-` is an empty list item (Markdown writes a zero count as a link,
+    # `[-](…login…)`), or in a plain copy one among other items; else a zero count.
+    if (
+        line.key == "-"
+        and not line.links
+        and (doc.format == MARKDOWN or line.bullet or _among_bullets(doc.lines, i))
+    ):
         return _token(doc, Kind.MARKUP, i, i + 1, "avatar")
     return None
 
@@ -482,6 +492,8 @@ def organisation(doc: Document, i: int) -> Token | None:
     after = doc.lines[below].key
     if after != "·" and not (after.startswith("·") and parse_date(after)):
         return None
+    if doc.format != PLAIN and not line.links and not _url_below(doc.lines, i):
+        return None  # captures that keep links link an organisation to its page
     values = {"organisation": line.key}
     return _token(doc, Kind.FIELD, i, i + 1, "organisation", side=Side.POST, values=values)
 
@@ -612,6 +624,14 @@ def _among_bullets(lines: list[Line], index: int) -> bool:
         line = lines[above]
         if line.key and not line.url_only:
             return line.key == "-" and not line.links
+    return False
+
+
+def _url_below(lines: list[Line], index: int) -> bool:
+    """Is the next line with anything on it a bare URL (a notebook's link target)?"""
+    for line in lines[index + 1 : index + 4]:
+        if line.raw:
+            return line.url_only
     return False
 
 
