@@ -29,7 +29,8 @@ from .write import WriteReport, write_tree
 
 log = logging.getLogger(__name__)
 
-DUMP_SUFFIX = ".txt"
+DUMP_SUFFIXES = (".txt", ".md")
+"""A browser's copy is text; crawlers, clippers and notebooks save Markdown."""
 MAX_DUMP_BYTES = 16 * 1024 * 1024
 """Far above any real listing page (the seeds are 0.1–0.4 MB); larger is not a listing."""
 MAX_LINE_CHARS = 100_000
@@ -100,7 +101,7 @@ def display_path(path: Path, root: Path) -> str:
 def find_dumps(directory: Path) -> list[Path]:
     if not directory.is_dir():
         raise DumpError(f"dump directory '{directory}' does not exist")
-    return sorted(p for p in directory.iterdir() if p.suffix == DUMP_SUFFIX and p.is_file())
+    return sorted(p for p in directory.iterdir() if p.suffix in DUMP_SUFFIXES and p.is_file())
 
 
 def read_dump(path: Path, name: str) -> str:
@@ -212,7 +213,7 @@ def dump_paths(settings: Settings) -> list[Path]:
     paths = find_dumps(settings.dumps)
     if not paths:
         raise DumpError(
-            f"no dumps (*{DUMP_SUFFIX}) in '{display_path(settings.dumps, settings.root)}'"
+            f"no dumps (*.txt, *.md) in '{display_path(settings.dumps, settings.root)}'"
         )
     return paths
 

@@ -64,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     common.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     inputs = argparse.ArgumentParser(add_help=False)
-    inputs.add_argument("--dumps", type=Path, help="directory of *.txt dumps (content/dumps)")
+    inputs.add_argument(
+        "--dumps", type=Path, help="directory of *.txt and *.md dumps (content/dumps)"
+    )
     inputs.add_argument("--topics", type=Path, help="topic taxonomy (content/topics.yml)")
     inputs.add_argument("--strict", action="store_true", help="treat warnings as errors")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -80,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
         "parse", parents=[common], help="print the merged records of DUMPs as JSON Lines"
     )
     parse.add_argument("dump_files", nargs="+", type=Path, metavar="DUMP")
+    parse.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parse.set_defaults(command=_parse)
 
     check = commands.add_parser(
@@ -105,6 +108,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _parse(args: argparse.Namespace) -> int:
+    """Print what the parser found, even when a dump has errors; the exit code says
+    whether it can be trusted (1 when any line could not be explained)."""
     started = time.perf_counter()
     root = Path.cwd()
     corpus = build_corpus(parse_dumps(list(args.dump_files), root))
@@ -112,13 +117,21 @@ def _parse(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(paper_record(paper), ensure_ascii=False) + "\n")
     _log_diagnostics(corpus)
     entries = sum(len(d.entries) for d in corpus.dumps)
-    log.info(
-        "Parsed %d papers (%d entries) from %d dumps in %.2f s",
-        len(corpus.papers),
-        entries,
-        len(corpus.dumps),
-        time.perf_counter() - started,
+    fatal = fatal_diagnostics(corpus, args.strict)
+    summary = (
+        f"{len(corpus.papers)} papers ({entries} entries) from {len(corpus.dumps)} dumps "
+        f"in {time.perf_counter() - started:.2f} s"
     )
+    if fatal:
+        files = len({d.source.path for d in fatal})
+        print(
+            f"Parsed {summary}, with {len(fatal)} problem{'s' * (len(fatal) > 1)} in "
+            f"{files} dump{'s' * (files > 1)}: the records above are not complete or not "
+            "right.",
+            file=sys.stderr,
+        )
+        return 1
+    log.info("Parsed %s", summary)
     return 0
 
 

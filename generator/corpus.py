@@ -3,11 +3,16 @@
 Pure: `build_corpus(dumps)` takes parse results and returns a `Corpus`.
 
 Rules (each deterministic, so the same dumps always give the same corpus):
-- Two entries are the same paper when their normalised titles are equal
-  (`normalise_title`: Unicode compatibility forms, accents, case, punctuation, whitespace).
+- Two entries are the same paper when they name the same arXiv id (a capture that kept
+  the paper's link), or when their normalised titles are equal (`normalise_title`:
+  Unicode compatibility forms, accents, case, punctuation, whitespace) and they do not
+  name two different arXiv ids. So a paper whose title changed between arXiv versions
+  is one paper where a capture shows its id, and two papers that share a title are two
+  where captures show their ids. An entry without an id whose title matches two papers
+  with different ids cannot be placed: that is an error.
+- Title: as written at the first source; another wording is a note.
 - Dump order is the order of `dumps` (the build sorts them by path); sources are kept in
   that order and `first_seen` is the first of them.
-- Title: as written at the first source.
 - Abstract: the longest wording (it has lost the least); on a tie, the earliest. Every
   other wording is kept in `abstract_variants` with its sources.
 - Authors, organisation, published date: the first source that has one; a disagreement
@@ -88,12 +93,8 @@ def github_repo(url: str) -> str | None:
 
 
 def build_corpus(dumps: Sequence[DumpReport]) -> Corpus:
-    groups: dict[str, list[Entry]] = {}
-    for dump in dumps:
-        for entry in dump.entries:
-            groups.setdefault(normalise_title(entry.title), []).append(entry)
-
     diagnostics: list[Diagnostic] = []
+    groups = group_entries([e for dump in dumps for e in dump.entries], diagnostics)
     merged = [_merge(key, entries, diagnostics) for key, entries in groups.items()]
     slugs = assign_slugs((paper.key, paper.first_seen, paper.title) for paper in merged)
     papers = sorted(
@@ -104,6 +105,63 @@ def build_corpus(dumps: Sequence[DumpReport]) -> Corpus:
         dumps=tuple(dumps),
         diagnostics=tuple(sorted(diagnostics, key=lambda d: (d.source, d.message))),
     )
+
+
+def group_entries(entries: list[Entry], diagnostics: list[Diagnostic]) -> dict[str, list[Entry]]:
+    """Entries of one paper together, in order; keyed by the first entry's normalised
+    title (with its arXiv id when another paper has the same title)."""
+    titles = [normalise_title(entry.title) for entry in entries]
+    parent = list(range(len(entries)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(a: int, b: int) -> None:
+        a, b = root(a), root(b)
+        if a != b:
+            parent[max(a, b)] = min(a, b)  # the earliest entry leads its paper
+
+    first_with_id: dict[str, int] = {}
+    by_title: dict[str, list[int]] = {}
+    for i, entry in enumerate(entries):
+        if entry.arxiv_id is not None:
+            join(first_with_id.setdefault(entry.arxiv_id, i), i)
+        by_title.setdefault(titles[i], []).append(i)
+    for members in by_title.values():
+        ids = sorted({entries[i].arxiv_id for i in members} - {None}, key=str)
+        if len(ids) <= 1:
+            for i in members[1:]:
+                join(members[0], i)
+            continue
+        # One title, several papers: entries that name their id stay with it; one that
+        # names none cannot be placed.
+        for i in members:
+            if entries[i].arxiv_id is None:
+                others = ", ".join(
+                    f"{x} (first at {entries[first_with_id[x]].source})" for x in ids
+                )
+                diagnostics.append(
+                    Diagnostic(
+                        entries[i].source,
+                        Level.ERROR,
+                        f"this title names several papers with different arXiv ids ({others}); "
+                        "the dump shows no id for this one, so it cannot be placed",
+                    )
+                )
+                join(first_with_id[ids[0]], i)
+    groups: dict[int, list[Entry]] = {}
+    for i, entry in enumerate(entries):
+        groups.setdefault(root(i), []).append(entry)
+    keyed: dict[str, list[Entry]] = {}
+    for leader, members in sorted(groups.items()):
+        key = titles[leader]
+        if key in keyed:  # another paper with this title: its arXiv id tells them apart
+            key = f"{key} {members[0].arxiv_id or leader}"
+        keyed[key] = members
+    return keyed
 
 
 def assign_slugs(papers: Iterable[tuple[str, SourceRef, str]]) -> dict[str, str]:
@@ -140,8 +198,13 @@ def _merge(key: str, entries: list[Entry], diagnostics: list[Diagnostic]) -> Pap
     variants = _abstract_variants(entries)
     abstract = variants[0].text if variants else None
     links = find_links(abstract or "")
-    github = tuple(dict.fromkeys(repo for url in links if (repo := github_repo(url))))
+    buttons = [e.github_repo for e in entries if e.github_repo]
+    github = tuple(
+        dict.fromkeys(repo for url in [*buttons, *links] if (repo := github_repo(url)) is not None)
+    )
     before = len(diagnostics)
+    _note_retitled(entries, diagnostics)
+    arxiv_id = next((e.arxiv_id for e in entries if e.arxiv_id), None)
     authors = _first_agreed(entries, "authors", diagnostics)
     organisation = _first_agreed(entries, "organisation", diagnostics)
     published = _merge_dates(entries, diagnostics)
@@ -150,6 +213,7 @@ def _merge(key: str, entries: list[Entry], diagnostics: list[Diagnostic]) -> Pap
         key=key,
         slug="",
         title=first.title,
+        arxiv_id=arxiv_id,
         abstract=abstract,
         abstract_variants=variants,
         authors=authors,
@@ -181,6 +245,25 @@ def _abstract_variants(entries: list[Entry]) -> tuple[Variant, ...]:
     # dicts keep insertion order, so on equal length the earliest wording wins.
     ordered = sorted(seen.items(), key=lambda item: -len(item[0]))
     return tuple(Variant(text, tuple(sources)) for text, sources in ordered)
+
+
+def _note_retitled(entries: list[Entry], diagnostics: list[Diagnostic]) -> None:
+    """A paper merged by its arXiv id under another title (a new arXiv version): noted;
+    the first title is kept. Case or punctuation alone is not worth a note."""
+    first = entries[0]
+    seen = {normalise_title(first.title)}
+    for entry in entries[1:]:
+        key = normalise_title(entry.title)
+        if key not in seen:
+            seen.add(key)
+            diagnostics.append(
+                Diagnostic(
+                    entry.source,
+                    Level.INFO,
+                    f"title {entry.title!r} differs from {first.title!r} at {first.source} "
+                    f"(same arXiv id {entry.arxiv_id}); kept the earlier",
+                )
+            )
 
 
 def _first_agreed(entries: list[Entry], name: str, diagnostics: list[Diagnostic]):

@@ -60,13 +60,36 @@ def hf_search_url(title: str) -> str:
     return f"https://huggingface.co/papers?q={title_query(title)}"
 
 
+def arxiv_links(arxiv_id: str) -> dict[str, str]:
+    """Where a paper with a known arXiv id lives: its abstract, its PDF, its Hugging Face
+    page."""
+    return {
+        "abstract": f"https://arxiv.org/abs/{arxiv_id}",
+        "pdf": f"https://arxiv.org/pdf/{arxiv_id}",
+        "hugging_face": f"https://huggingface.co/papers/{arxiv_id}",
+    }
+
+
 def bibtex_entry(paper: Paper, page_url: str) -> str:
     fields = [("title", "{" + bibtex_escape(paper.title) + "}")]  # double braces keep case
     if paper.published is not None and paper.published.year is not None:
         fields.append(("year", str(paper.published.year)))
-    if paper.github:
+    if paper.arxiv_id is not None:
+        # biblatex's and natbib's arXiv fields, and the abstract page for plain BibTeX.
+        fields.append(("eprint", paper.arxiv_id))
+        fields.append(("archivePrefix", "arXiv"))
+        abstract = arxiv_links(paper.arxiv_id)["abstract"]
+        fields.append(("howpublished", r"\url{" + abstract + "}"))
+    elif paper.github:
         fields.append(("howpublished", r"\url{" + bibtex_escape(paper.github[0]) + "}"))
-    note = "Listed on Hugging Face Papers; search: " + r"\url{" + hf_search_url(paper.title) + "}"
+    if paper.arxiv_id is not None:
+        hf = arxiv_links(paper.arxiv_id)["hugging_face"]
+        note = "Listed on Hugging Face Papers: " + r"\url{" + hf + "}"
+        if paper.github:
+            note += "; code: " + r"\url{" + bibtex_escape(paper.github[0]) + "}"
+    else:
+        search = hf_search_url(paper.title)
+        note = "Listed on Hugging Face Papers; search: " + r"\url{" + search + "}"
     if paper.authors is not None:
         note += f"; {paper.authors} author{'s' if paper.authors != 1 else ''} (names not listed)"
     fields.append(("note", note.replace("%", r"\%")))
@@ -84,6 +107,7 @@ def paper_record(paper: Paper, topics: Sequence[str] = (), url: str | None = Non
     record: dict[str, object] = {
         "slug": paper.slug,
         "title": paper.title,
+        "arxiv_id": paper.arxiv_id,
         "abstract": paper.abstract,
         "authors": paper.authors,
         "organisation": paper.organisation,
@@ -150,6 +174,12 @@ SCHEMA = {
                         "unless the site URL was configured).",
                     },
                     "title": {"type": "string"},
+                    "arxiv_id": {
+                        "type": ["string", "null"],
+                        "pattern": "^\\d{4}\\.\\d{4,5}$",
+                        "description": "When a capture kept the paper's link "
+                        "(https://arxiv.org/abs/<id>, https://huggingface.co/papers/<id>).",
+                    },
                     "abstract": {"type": ["string", "null"]},
                     "authors": {
                         "type": ["integer", "null"],
@@ -190,8 +220,8 @@ def schema_json() -> str:
 
 
 CSV_COLUMNS = (
-    "slug", "url", "title", "published", "authors", "organisation", "upvotes", "comments",
-    "github_stars", "topics", "github", "first_seen", "sources", "abstract",
+    "slug", "url", "title", "arxiv_id", "published", "authors", "organisation", "upvotes",
+    "comments", "github_stars", "topics", "github", "first_seen", "sources", "abstract",
 )  # fmt: skip
 
 
@@ -207,7 +237,7 @@ def papers_csv(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]], url
         }
         writer.writerow(
             [
-                p.slug, url(p), p.title, p.published.iso() if p.published else "",
+                p.slug, url(p), p.title, p.arxiv_id or "", p.published.iso() if p.published else "",
                 "" if p.authors is None else p.authors, p.organisation or "",
                 latest["upvotes"], latest["comments"], latest["github_stars"],
                 " | ".join(topics.get(p.slug, ())), " | ".join(p.github), str(p.first_seen),

@@ -159,13 +159,17 @@ class Variant:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Paper:
-    """One paper after merging every entry that shares its normalised title."""
+    """One paper after merging every entry of it (same arXiv id, or same normalised
+    title)."""
 
     key: str
-    """The normalised title: the dedupe key."""
+    """The normalised title of the first entry (with the arXiv id when two papers share
+    a title): the paper's identity across builds."""
     slug: str
     """Permanent URL part: `/papers/<slug>/`."""
     title: str
+    arxiv_id: str | None = None
+    """When a capture kept the paper's link (`huggingface.co/papers/<id>`, arXiv)."""
     abstract: str | None
     abstract_variants: tuple[Variant, ...]
     """Every distinct abstract, the chosen one first; one item when the dumps agree."""

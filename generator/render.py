@@ -17,7 +17,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .config import UNCLASSIFIED, Taxonomy, TopicRule
-from .exports import title_query
+from .exports import arxiv_links, title_query
 from .listings import (
     EXPORTS_PAGE,
     archive_nav,
@@ -75,6 +75,8 @@ class PaperContext(TypedDict):
     github: list[str]
     links: list[str]
     search_links: list[tuple[str, str]]
+    paper_links: list[tuple[str, str]]
+    """The paper's own pages (arXiv abstract, PDF, Hugging Face) when its id is known."""
     sources: list[str]
     conflicts: list[str]
     related: list[PaperRow]
@@ -202,6 +204,7 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         github=list(paper.github),
         links=[url for url in paper.links if url not in paper.github],
         search_links=[(name, url.format(q=query)) for name, url in SEARCH_LINKS],
+        paper_links=_paper_links(paper),
         sources=[f"`{source}`" for source in paper.sources],
         conflicts=[f"`{d.source}`: {md_escape(d.message)}" for d in paper.conflicts],
         bibtex=(bib := paper_bibtex(site, paper)),
@@ -246,6 +249,17 @@ def paper_metadata(paper: Paper) -> list[str]:
         parts.append(f"Submitted by {md_escape(paper.submitted_by)}")
     parts.append(f"First seen in `{paper.first_seen.path}`")
     return parts
+
+
+def _paper_links(paper: Paper) -> list[tuple[str, str]]:
+    if paper.arxiv_id is None:
+        return []
+    links = arxiv_links(paper.arxiv_id)
+    return [
+        (f"arXiv:{paper.arxiv_id}", links["abstract"]),
+        ("PDF", links["pdf"]),
+        ("Hugging Face", links["hugging_face"]),
+    ]
 
 
 def _summary(abstract: str | None, limit: int = 200) -> str:

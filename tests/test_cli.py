@@ -68,6 +68,27 @@ def test_parse_prints_466_records_for_the_seed_dumps() -> None:
     )
 
 
+def test_parse_prints_what_it_found_but_exits_1_when_a_line_is_not_understood() -> None:
+    result = run_cli("parse", "tests/fixtures/dumps/truncated.txt")
+    assert result.returncode == 1
+    assert [json.loads(line)["title"] for line in result.stdout.splitlines()] == ["A Complete Card"]
+    assert result.stderr.splitlines() == [
+        "tests/fixtures/dumps/truncated.txt:11: error: the dump ends after a title with no "
+        "abstract (capture cut off?): 'A Card Cut Off Before Its Abstr'",
+        result.stderr.splitlines()[-1],
+    ]
+    assert result.stderr.splitlines()[-1].startswith("Parsed 1 papers (1 entries) from 1 dumps")
+    assert result.stderr.splitlines()[-1].endswith(
+        "with 1 problem in 1 dump: the records above are not complete or not right."
+    )
+
+
+def test_parse_strict_exits_1_on_warnings() -> None:
+    result = run_cli("parse", "--strict", "tests/fixtures/dumps/missing_abstract.txt")
+    assert result.returncode == 1
+    assert "warning: title with no abstract" in result.stderr
+
+
 def test_check_prints_the_accounting_and_passes_on_the_seeds() -> None:
     result = run_cli("check", "--strict")
     assert result.returncode == 0, result.stderr
@@ -80,7 +101,7 @@ def test_build_ends_with_a_one_line_summary(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith(
-        "Generated 7 paper pages and 5 topic pages (with Unclassified) from 5 dumps"
+        "Generated 8 paper pages and 5 topic pages (with Unclassified) from 6 dumps"
     )
     assert (
         project / "build" / "docs" / "papers" / "a-benchmark-of-tabular-data-cleaning.md"
@@ -95,7 +116,7 @@ def test_build_timings_lists_every_stage_before_the_summary(project: Path) -> No
         "parse", "merge", "topics", "related", "render", "write"
     ]  # fmt: skip
     assert all(line.endswith(" s") for line in stages)
-    assert last.startswith("Generated 7 paper pages")
+    assert last.startswith("Generated 8 paper pages")
 
 
 @pytest.mark.parametrize(

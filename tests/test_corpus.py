@@ -149,3 +149,75 @@ def test_two_dates_for_one_paper_keep_the_first_and_name_both_places() -> None:
         "b.txt:7: info: published date 2020-07-02 differs from 2020-06-01 at a.txt:7; "
         "kept the earlier"
     )
+
+
+def _report(path: str, *entries) -> object:
+    """A parse result holding the given entries (the merge reads nothing else)."""
+    from generator.models import DumpReport
+
+    return DumpReport(
+        path=path, line_count=99, page_date=None, layout="test", entries=entries,
+        diagnostics=(), line_kinds=(),
+    )  # fmt: skip
+
+
+def _entry(path: str, line: int, title: str, arxiv_id: str | None = None, **fields):
+    from generator.models import Entry
+
+    return Entry(title=title, source=SourceRef(path, line), arxiv_id=arxiv_id, **fields)
+
+
+def test_build_corpus_merges_a_retitled_paper_by_its_arxiv_id_and_notes_the_title() -> None:
+    a = _report("a.md", _entry("a.md", 3, "Sparse Attention", "2401.00001"))
+    b = _report("b.md", _entry("b.md", 5, "Sparse Attention at Scale", "2401.00001"))
+    corpus = build_corpus([a, b])
+    (paper,) = corpus.papers.values()
+    assert (paper.title, paper.arxiv_id, paper.slug) == (
+        "Sparse Attention",
+        "2401.00001",
+        "sparse-attention",
+    )
+    assert [str(s) for s in paper.sources] == ["a.md:3", "b.md:5"]
+    (note,) = paper.conflicts
+    assert note.level is Level.INFO and "'Sparse Attention at Scale' differs" in note.message
+
+
+def test_build_corpus_keeps_two_papers_that_share_a_title_apart_by_their_ids() -> None:
+    a = _report("a.md", _entry("a.md", 3, "Introduction", "2401.00001"))
+    b = _report("b.md", _entry("b.md", 5, "Introduction", "2402.00002"))
+    corpus = build_corpus([a, b])
+    assert sorted(p.arxiv_id for p in corpus.papers.values()) == ["2401.00001", "2402.00002"]
+    assert sorted(corpus.papers) == ["introduction", "introduction-" + _digest("2402.00002")]
+
+
+def _digest(arxiv_id: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(f"introduction {arxiv_id}".encode()).hexdigest()[:8]
+
+
+def test_build_corpus_merges_an_entry_without_id_into_the_paper_of_its_title() -> None:
+    plain = _report("a.txt", _entry("a.txt", 9, "Sparse attention!"))
+    linked = _report("b.md", _entry("b.md", 5, "Sparse Attention", "2401.00001"))
+    (paper,) = build_corpus([plain, linked]).papers.values()
+    assert paper.arxiv_id == "2401.00001"
+    assert paper.first_seen == SourceRef("a.txt", 9)
+
+
+def test_build_corpus_reports_an_entry_whose_title_names_two_papers() -> None:
+    a = _report("a.md", _entry("a.md", 3, "Introduction", "2401.00001"))
+    b = _report("b.md", _entry("b.md", 5, "Introduction", "2402.00002"))
+    c = _report("c.txt", _entry("c.txt", 7, "Introduction"))
+    corpus = build_corpus([a, b, c])
+    (error,) = [d for d in corpus.diagnostics if d.level is Level.ERROR]
+    assert str(error.source) == "c.txt:7"
+    assert "2401.00001 (first at a.md:3), 2402.00002 (first at b.md:5)" in error.message
+
+
+def test_build_corpus_takes_the_repository_of_a_github_button_first() -> None:
+    entry = _entry(
+        "a.md", 3, "T", "2401.00001", github_repo="https://github.com/Lab/Repo",
+        abstract="Code: https://github.com/other/code.",
+    )  # fmt: skip
+    (paper,) = build_corpus([_report("a.md", entry)]).papers.values()
+    assert paper.github == ("https://github.com/Lab/Repo", "https://github.com/other/code")

@@ -264,3 +264,14 @@ def test_compact_dump_with_a_stray_blank_line_does_not_join_fields() -> None:
     text = "Subscribe\nTitle One\nAbstract one.\n\nTitle Two\nAbstract two.\nTitle 3\nAbs 3.\n"
     titles = [e.title for e in parse_dump(text, "c.txt").entries]
     assert titles == ["Title One", "Title Two", "Title 3"]
+
+
+def test_a_saved_paper_page_is_refused_not_read_as_a_listing() -> None:
+    page = "---\nurl: https://huggingface.co/papers/2401.00001\n---\n# Paper page - X\n"
+    report = parse_dump(page, "page.md")
+    assert report.entries == ()
+    (error,) = report.errors
+    assert (error.source.line, error.message[:40]) == (
+        1,
+        "this is a saved paper page (huggingface.",
+    )
