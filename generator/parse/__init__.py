@@ -87,7 +87,7 @@ def _paper_page(doc: Document) -> int | None:
     `Paper page - <title>`, `arxiv:<id>`, `Authors:`), not a listing."""
     url = doc.page_url or ""
     if re.search(r"huggingface\.co/papers/\d{4}\.\d{4,5}", url):
-        return 0
+        return next(i for i, line in enumerate(doc.lines) if url in line.raw)
     for index, line in enumerate(doc.lines):
         if line.key.startswith(_PAPER_PAGE_STARTS) and _PAPER_PAGE_RE.match(line.key):
             return index

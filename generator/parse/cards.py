@@ -376,8 +376,8 @@ def _upvotes_above_titles(gaps: list[list[Token]], cards: list[Card]) -> bool:
         for j, token in enumerate(fields):
             if "upvotes" not in token.values and "count" not in token.values:
                 continue
-            if j and "count" in token.values and _after_date(fields, token):
-                continue  # a comment count, most likely
+            if number and j and "count" in token.values and _after_date(fields, token):
+                continue  # a comment count, most likely (above the first card: the page date)
             shown[number] = True
             if (number == 0 and cards) or any(t.side == Side.PRE for t in fields[:j]):
                 above += 1

@@ -120,6 +120,7 @@ _PLACEHOLDER_RE = re.compile(
     r"\[(?:(?:图片|圖片|Image|image|IMG|img)(?:\s*\d*\s*[：:][^\[\]]*)?|\s*)\](?!\()"
 )
 _LINK_RE = re.compile(r"\[([^\[\]]*)\]\(\s*" + _URL + r"\s*\)")
+_GLUED_LINKS_RE = re.compile(r"\)\[(?=[^\[\]]*\]\()")
 _CLOSE_RE = re.compile(r"^([^\[]*)\]\(\s*" + _URL + r"\s*\)")
 _BOLD_RE = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _ESCAPE_RE = re.compile(r"\\([\\!-/:-@\[-`{-~ ])")
@@ -199,7 +200,10 @@ def _is_markdown(text: str, stripped: list[str]) -> bool:
 
 
 def _front_matter(stripped: list[str]) -> tuple[range, dict[str, str]]:
-    """YAML front matter: `---` on the first line, closed by `---` within 100 lines."""
+    """YAML front matter: `---` on the first line, closed by `---` within 100 lines; or
+    Jina Reader's header (`Title:`, `URL Source:`, ... `Markdown Content:`)."""
+    if stripped[:1] and stripped[0].startswith("Title: "):
+        return _jina_header(stripped)
     if not stripped or stripped[0] != "---":
         return range(0), {}
     for end in range(1, min(len(stripped), 100)):
@@ -213,6 +217,19 @@ def _front_matter(stripped: list[str]) -> tuple[range, dict[str, str]]:
         if match and not line.startswith("-"):
             meta.setdefault(match[1], match[2].strip().strip("\"'"))
     return range(end + 1), meta
+
+
+def _jina_header(stripped: list[str]) -> tuple[range, dict[str, str]]:
+    meta: dict[str, str] = {}
+    for end, line in enumerate(stripped[:20]):
+        if line == "Markdown Content:":
+            return (range(end + 1), meta) if "URL Source" in meta else (range(0), {})
+        match = _FRONT_KEY_RE.match(line)
+        if line and match is None:
+            break
+        if match is not None:
+            meta.setdefault(match[1], match[2].strip())
+    return range(0), {}
 
 
 def _references(stripped: list[str]) -> tuple[range, dict[int, str]]:
@@ -264,11 +281,16 @@ def _plain_line(raw: str, targets: dict[int, str], marks: bool) -> Line:
     return Line(raw, text, text, tuple(links))
 
 
+_RULE_RE = re.compile(r"^(?:[=]{3,}|[-]{3,}|(?:[-*_] ?){3,}|[*-] +(?:[-*_] ?){3,})$")
+"""A setext heading's underline (`====`), a horizontal rule (`---`, `* * *`), also as a
+list item (`*   * * *`)."""
+
+
 def _markdown_line(raw: str, continued: bool, escaped: bool) -> Line:
     """`continued`: the line above goes on here (a link span or a hard break is open).
     `escaped`: the capture escapes Markdown's characters (`\\_`): a backslash and a
     punctuation character mean that character."""
-    if _ANCHOR_RE.match(raw):
+    if _ANCHOR_RE.match(raw) or _RULE_RE.match(raw):
         return Line(raw, "", "", markup_only=True)
     url = None if continued else _URL_ONLY_RE.match(raw)
     if url is not None:
@@ -340,6 +362,7 @@ def _replace_links(text: str) -> tuple[str, list[str]]:
             inner += " "
         return inner
 
+    text = _GLUED_LINKS_RE.sub(") [", text)  # `[GitHub 2.4k](…)[arXiv Page](…)`
     for _ in range(3):
         text, count = _LINK_RE.subn(replace, text)
         if not count:

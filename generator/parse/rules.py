@@ -129,6 +129,8 @@ _QUERY_RE = re.compile(
     re.IGNORECASE,
 )
 """`Search results for "x"` (quoted), `Search: x` (short): not `results for image, ...`."""
+_MORE_AVATARS_RE = re.compile(r"^\+ ?\d+$")
+"""`+46`: the avatars a list of upvoters or authors does not show."""
 _USER_RE = re.compile(r"^[\w.-]{1,64}$")
 
 HEADER_CHROME = frozenset(
@@ -458,7 +460,7 @@ def thumbnail(doc: Document, i: int) -> Token | None:
 @applies(starts="-•*+", lines="text markup", context=True)
 def avatar(doc: Document, i: int) -> Token | None:
     line = doc.lines[i]
-    if line.markup_only or line.key in ("•", "*", "+"):
+    if line.markup_only or line.key in ("•", "*", "+") or _MORE_AVATARS_RE.match(line.key):
         return _token(doc, Kind.MARKUP, i, i + 1, "avatar")
     # A lone `-` is an empty list item (Markdown writes a zero count as a link,
     # `[-](…login…)`), or in a plain copy one among other items; else a zero count.
