@@ -3,6 +3,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from generator.models import Level, LineKind, PartialDate, SourceRef
 from generator.parse import parse_date, parse_dump, split_lines
 
@@ -272,6 +274,26 @@ def test_a_saved_paper_page_is_refused_not_read_as_a_listing() -> None:
     assert report.entries == ()
     (error,) = report.errors
     assert (error.source.line, error.message[:40]) == (
-        1,
+        2,  # the line that names the page's URL
         "this is a saved paper page (huggingface.",
     )
+
+
+@pytest.mark.parametrize(
+    ("head", "line"),
+    [
+        ("---\ntitle: x\nsource: https://huggingface.co/papers/2605.05242\n---\n", 3),
+        ("# ToolMaker\n**URL:** https://huggingface.co/papers/2502.11705\n", 2),
+        ("SOURCE-URL: https://huggingface.co/papers/2407.13168\nHTTP: 200\n", 1),
+        ("\nAgentic Context Engineering\nPublished on Oct 6\n\nAuthors:\n", 5),
+        ("Title: Paper page - DSPy\n\nURL Source: https://example.org\n", 1),
+    ],
+)
+def test_saved_paper_pages_of_every_tool_are_refused_at_the_line_that_shows_it(
+    head: str, line: int
+) -> None:
+    report = parse_dump(head + HEADER + "T\n\nAn abstract.\n", "page.txt")
+    assert report.entries == ()
+    (error,) = report.errors
+    assert error.source.line == line
+    assert error.message.startswith("this is a saved paper page")

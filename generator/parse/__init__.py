@@ -35,8 +35,14 @@ __all__ = [
     "split_lines",
 ]
 
-_PAPER_PAGE_RE = re.compile(r"^(?:Paper page - |arxiv:\d{4}\.\d{4,5}$|Authors:$)")
-_PAPER_PAGE_STARTS = ("Paper page - ", "arxiv:", "Authors:")
+_PAPER_PAGE_RE = re.compile(
+    r"^(?:Paper page - |arxiv:\d{4}\.\d{4,5}$|Authors:$)"
+    r"|^(?:# )?(?i:source|url|source[ _-]url|url source|title|page title)\s*:\s*[\"']?"
+    r"(?:https?://huggingface\.co/papers/\d{4}\.\d{4,5}|Paper page - )"
+)
+"""What only a single paper's page shows: its `<title>` (`Paper page - ...`), its
+`arxiv:<id>` line, the `Authors:` label, or a crawler's header naming its URL."""
+_PAPER_PAGE_STARTS = ("Paper page - ", "arxiv:", "Authors:", "# ", *"SsUuTtPp")
 
 
 def parse_dump(text: str, path: str) -> DumpReport:
