@@ -42,6 +42,9 @@ _PAPER_PAGE_RE = re.compile(
 )
 """What only a single paper's page shows: its `<title>` (`Paper page - ...`), its
 `arxiv:<id>` line, the `Authors:` label, or a crawler's header naming its URL."""
+_PAPER_PAGE_HEAD = 200
+"""A paper page shows its title, URL, id and `Authors:` at the top; a listing is read
+whole, so only its head is searched for them."""
 _PAPER_PAGE_STARTS = ("Paper page - ", "arxiv:", "Authors:", "# ", *"SsUuTtPp")
 
 
@@ -94,7 +97,7 @@ def _paper_page(doc: Document) -> int | None:
     url = doc.page_url or ""
     if re.search(r"huggingface\.co/papers/\d{4}\.\d{4,5}", url):
         return next(i for i, line in enumerate(doc.lines) if url in line.raw)
-    for index, line in enumerate(doc.lines):
+    for index, line in enumerate(doc.lines[:_PAPER_PAGE_HEAD]):
         if line.key.startswith(_PAPER_PAGE_STARTS) and _PAPER_PAGE_RE.match(line.key):
             return index
     return None

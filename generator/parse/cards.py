@@ -518,8 +518,12 @@ def _assemble(run: _Pass, card: Card) -> None:
     for token in card.body:
         run.mark(token, LineKind.ABSTRACT)
     values = card.values
+    kinds = run.kinds
     for token in card.pre + card.post:
-        run.mark(token, LineKind.METADATA)
+        if token.stop == token.start + 1:
+            kinds[token.start] = LineKind.METADATA
+        else:
+            run.mark(token, LineKind.METADATA)
         found = token.values
         if not found and token.rule == "submitted by":
             run.unexplained(token, "'Submitted by' with no user name after it")
@@ -537,10 +541,11 @@ def _assemble(run: _Pass, card: Card) -> None:
             clash = values.keys() & {"authors", "organisation"}
         if clash:
             run.unexplained(token, f"a second {min(clash)} for one paper")
-        elif _same_paper(run, card, token):
+        elif token.paper is None or _same_paper(run, card, token):
             values.update(found)
     for token in card.body:
-        _same_paper(run, card, token)
+        if token.paper is not None:
+            _same_paper(run, card, token)
 
 
 def _same_paper(run: _Pass, card: Card, token: Token) -> bool:

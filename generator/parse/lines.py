@@ -140,7 +140,7 @@ def read_document(text: str, path: str) -> Document:
     header, meta = _front_matter(stripped)
     references, targets = _references(stripped)
     notes: list[tuple[int, bool, str]] = []
-    marked = [i for i, line in enumerate(stripped) if _LINE_MARK_RE.match(line)]
+    marked = [i for i, line in enumerate(stripped) if "[" in line[:3] and _LINE_MARK_RE.match(line)]
     if not targets and len(marked) >= 3:
         notes.append(
             (

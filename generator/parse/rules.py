@@ -36,7 +36,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..models import MONTHS, PartialDate
@@ -67,6 +67,20 @@ class Side:
     EITHER = PRE | POST
 
 
+class _NoValues(dict):
+    """The values of a token that fills no field: one shared, read-only, empty dict (a
+    new dict for each of the 200,000 lines of a large corpus costs more than its
+    parsing). Hashable, so that a dataclass takes it as a default."""
+
+    __hash__ = object.__hash__
+
+    def __setitem__(self, key: str, value: object) -> None:
+        raise TypeError("token values are read-only")
+
+
+_NO_VALUES: dict[str, object] = _NoValues()
+
+
 @dataclass(slots=True)
 class Token:
     """One or more lines that one rule recognised."""
@@ -78,8 +92,9 @@ class Token:
     """Index after its last line."""
     rule: str
     side: int = Side.EITHER
-    values: dict[str, object] = field(default_factory=dict)
-    """The card fields it fills: `{"authors": 6}`, `{"published": date, "comments": 2}`."""
+    values: dict[str, object] = _NO_VALUES
+    """The card fields it fills: `{"authors": 6}`, `{"published": date, "comments": 2}`.
+    Never changed in place: a token made from a line seen before shares its values."""
     text: str = ""
     links: tuple[str, ...] = ()
     heading: int = 0
@@ -543,12 +558,20 @@ def _rules_for(kind: str, first: str) -> tuple[Rule, ...]:
 _DISPATCH: dict[str, dict[str, tuple[Rule, ...]]] = {}
 
 
+_LONGEST_RULE_LINE = 200
+"""Longer lines are text: no rule recognises a line this long (an organisation and a
+date on one line are the longest)."""
+
+
 def classify(doc: Document) -> list[Token]:
     """Every line with something on it, claimed by the first rule that recognises it."""
     tokens: list[Token] = []
+    append = tokens.append
     lines = doc.lines
     index = 0
     end = len(lines)
+    header_end = doc.header.stop
+    references = doc.references.start if doc.references else end
     seen: dict[str, Token] = {}
     """Lines recognised by rules that look at nothing else: the same text is the same."""
     while index < end:
@@ -556,28 +579,30 @@ def classify(doc: Document) -> list[Token]:
         if not line.raw:
             index += 1
             continue
-        known = seen.get(line.key)
-        if known is not None and not line.links:
-            tokens.append(Token(known.kind, index, index + 1, known.rule, known.side, known.values))
-            index += 1
-            continue
-        token = None
-        if index in doc.header or index in doc.references:
+        key = line.key
+        if index < header_end or index >= references:
             kind = "header"
         elif line.url_only:
             kind = "url"
         elif line.markup_only:
             kind = "markup"
+        elif len(key) > _LONGEST_RULE_LINE:
+            kind = ""  # an abstract: no rule recognises a line this long
         else:
-            kind = "text" if len(line.key) <= _LONGEST_RULE_LINE else ""
+            kind = "text"
+            known = seen.get(key)
+            if known is not None and not line.links:
+                append(Token(known.kind, index, index + 1, known.rule, known.side, known.values))
+                index += 1
+                continue
+        token = None
         if kind:
-            for rule in _rules_for(kind, line.key[:1]):
+            for rule in _rules_for(kind, key[:1]):
                 token = rule(doc, index)
                 if token is not None:
-                    if kind == "text" and not line.links and _alone(rule, kind, line.key):
-                        seen[line.key] = token
+                    if kind == "text" and not line.links and _alone(rule, kind, key):
+                        seen[key] = token
                     break
-
         if token is None:
             token = _token(
                 doc,
@@ -589,14 +614,9 @@ def classify(doc: Document) -> list[Token]:
                 heading=line.heading,
                 joins_next=line.joins_next,
             )
-        tokens.append(token)
+        append(token)
         index = token.stop
     return tokens
-
-
-_LONGEST_RULE_LINE = 200
-"""Longer lines are text: no rule recognises a line this long (an organisation and a
-date on one line are the longest)."""
 
 
 def _alone(rule: Rule, kind: str, key: str) -> bool:
