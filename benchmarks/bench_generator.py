@@ -50,7 +50,14 @@ def synthetic_papers(rng: random.Random, count: int, seen: set[str]) -> list[tup
     """`count` papers (title, abstract, authors, month, day) with titles not in `seen`."""
     seeds = seed_papers()
     words = sorted({w for _, a in seeds for w in re.findall(r"[A-Za-z]{6,}", a)})
-    sentences = [s for _, a in seeds for s in re.split(r"(?<=\.) ", a) if len(s) > 40]
+    # Whole sentences (a capital first, a full stop last): an abstract spliced from
+    # fragments ("e.g. that the ...") would not read as prose, to the parser or anyone.
+    sentences = [
+        s
+        for _, a in seeds
+        for s in re.split(r"(?<=\.) ", a)
+        if len(s) > 40 and s[0].isupper() and s.endswith(".")
+    ]
     papers = []
     while len(papers) < count:
         a, b = rng.sample(seeds, 2)

@@ -37,7 +37,7 @@ __all__ = [
 
 _PAPER_PAGE_RE = re.compile(
     r"^(?:Paper page - |arxiv:\d{4}\.\d{4,5}$|Authors:$)"
-    r"|^(?:# )?(?i:source|url|source[ _-]url|url source|title|page title)\s*:\s*[\"']?"
+    r"|^(?:# )?\**(?i:source|url|source[ _-]url|url source|title|page title)\s*:\**\s*[\"']?"
     r"(?:https?://huggingface\.co/papers/\d{4}\.\d{4,5}|Paper page - )"
 )
 """What only a single paper's page shows: its `<title>` (`Paper page - ...`), its
@@ -45,7 +45,7 @@ _PAPER_PAGE_RE = re.compile(
 _PAPER_PAGE_HEAD = 200
 """A paper page shows its title, URL, id and `Authors:` at the top; a listing is read
 whole, so only its head is searched for them."""
-_PAPER_PAGE_STARTS = ("Paper page - ", "arxiv:", "Authors:", "# ", *"SsUuTtPp")
+_PAPER_PAGE_STARTS = ("Paper page - ", "arxiv:", "Authors:", "# ", *"SsUuTtPp*")
 
 
 def parse_dump(text: str, path: str) -> DumpReport:

@@ -45,14 +45,14 @@ class Shape(enum.Enum):
 _ABBREVIATIONS = frozenset(
     {"vs", "etc", "al", "e.g", "i.e", "cf", "fig", "vol", "no", "approx", "inc", "ltd", "st"}
 )
-_BOUNDARY_RE = re.compile(r"(\w+)\.\s+[A-Z(\[\"“]")
+_BOUNDARY_RE = re.compile(r"(\w+)[)\]\"'”’]*\.\s+[A-Z(\[\"“]")
 """A full stop and a capital: titles ask questions (`Choose? A ...`), abstracts state."""
 _CLOSERS = "\"'”’)]"
 
 
 def shape(text: str) -> Shape:
     """Titles are short and end without a full stop; abstracts are sentences."""
-    if len(text) > MAX_TITLE_CHARS or text.count(" ") >= 40:
+    if len(text) > MAX_TITLE_CHARS or text.count(" ") >= 60:
         return Shape.PROSE
     if ". " in text:
         for match in _BOUNDARY_RE.finditer(text):
@@ -168,6 +168,9 @@ def read_cards(doc: Document, tokens: list[Token]) -> Listing:
 def _attach_links(tokens: list[Token]) -> tuple[list[Token], list[tuple[Token, Token | None]]]:
     """A bare URL line is the target of the link written above it (notebook exports):
     it gives that line its link, and a count linked to `#community` is a comment count."""
+    markup, link = Kind.MARKUP, Kind.LINK
+    if not any(token.kind is link for token in tokens):
+        return [token for token in tokens if token.kind is not markup], []
     items: list[Token] = []
     owners: list[tuple[Token, Token | None]] = []
     owner: Token | None = None
@@ -622,8 +625,8 @@ def _check_cards(run: _Pass, cards: list[Card]) -> None:
                 f"expected a title, found {len(title)} characters of text "
                 "(an abstract without its title, or a title run into its abstract)",
             )
-        separator = next((t for t in card.post if t.rule == "separator"), None)
-        if separator is not None and "published" not in card.values:
+        if "separator" in card.values and "published" not in card.values:
+            separator = next(t for t in card.post if t.rule == "separator")
             run.unexplained(separator, "a '·' with no date after it")
         if not card.body and not card.has_meta:
             card.keep = False

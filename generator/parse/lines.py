@@ -99,7 +99,9 @@ def split_lines(text: str) -> list[str]:
 
 
 _URL_ONLY_RE = re.compile(r"^<?(https?://[^\s<>\[\]\\]+)>?$")
-_MARKDOWN_RE = re.compile(r"#{1,6} \S|[-*] \[")
+_MARKDOWN_RE = re.compile(
+    r"#{1,6} \S|(?:[-*] )?\[[^\]]*\]\((?:https?:|/|#)|[-*] \[|\[.*\\$|[^\[]*\]\((?:https?:|/)"
+)
 _FRONT_KEY_RE = re.compile(r"^([A-Za-z_][\w -]*?)\s*:\s*(.*)$")
 _REFERENCE_RE = re.compile(r"^\s*(\d+)\.\s+(\S+)\s*$")
 _LYNX_MARK_RE = re.compile(r"(?:^|(?<=\s))\[(\d+)\](?=[\w\-\[])")
@@ -161,6 +163,17 @@ def read_document(text: str, path: str) -> Document:
     continued = False
     opened: int | None = None
     """The line where a Markdown link that is not closed yet began (`[Upvote` ... `](`)."""
+    if fmt == PLAIN and not header:  # the common case, and most of a large corpus
+        blank = _BLANK
+        return Document(
+            path,
+            [_plain_line(raw, targets, False) if raw else blank for raw in stripped],
+            fmt,
+            header,
+            references,
+            meta,
+            notes,
+        )
     for index, raw in enumerate(stripped):
         if not raw:
             line = _BLANK
@@ -189,14 +202,19 @@ _BLANK = Line("", "", "")
 
 
 def _is_markdown(text: str, stripped: list[str]) -> bool:
-    """Markdown links (`](https://`, `](/papers`), headings or linked list items."""
-    if "](http" in text or "](/" in text:
-        return True
-    if "#" not in text and "- [" not in text and "* [" not in text:
+    """Does the capture write its page in Markdown? Two lines that start with Markdown
+    structure: a heading, a link (`[Title](https://…)`, `[101](/login…)`), a linked list
+    item, a link opened on one line and closed on a later one (`[Upvote` … `117](…)`).
+    A plain copy whose abstract mentions `[a link](…)` stays plain text."""
+    if "](" not in text and "#" not in text:
         return False
-    return any(
-        line.startswith(("#", "- [", "* [")) and _MARKDOWN_RE.match(line) for line in stripped
-    )
+    found = 0
+    for line in stripped:
+        if line[:1] in "#[-*0123456789" and _MARKDOWN_RE.match(line):
+            found += 1
+            if found == 2:
+                return True
+    return False
 
 
 def _front_matter(stripped: list[str]) -> tuple[range, dict[str, str]]:
