@@ -297,3 +297,26 @@ def test_saved_paper_pages_of_every_tool_are_refused_at_the_line_that_shows_it(
     (error,) = report.errors
     assert error.source.line == line
     assert error.message.startswith("this is a saved paper page")
+
+
+def test_every_rule_makes_only_the_kind_of_token_and_the_fields_it_declares() -> None:
+    from generator.parse.lines import read_document
+    from generator.parse.rules import RULES, Kind, classify
+
+    declared = {rule.__name__.replace("_", " "): rule for rule in RULES}
+    dumps = sorted(FIXTURES.glob("*.*")) + sorted((FIXTURES.parent / "captures").glob("*.md"))
+    seen = set()
+    for path in dumps:
+        if path.name.endswith(".jsonl"):
+            continue
+        for token in classify(read_document(path.read_text(encoding="utf-8"), path.name)):
+            if token.rule == "text":
+                assert token.kind is Kind.TEXT
+                continue
+            rule = declared[token.rule]
+            seen.add(token.rule)
+            # A rule may find that its line is page furniture after all (`GitHub` in the
+            # site's nav, an image that links to no paper).
+            assert token.kind in (rule.kind, Kind.CHROME, Kind.MARKUP), (path, token)
+            assert set(token.values) <= rule.fills, (path, token)
+    assert seen == set(declared)  # every rule is exercised by a fixture

@@ -107,9 +107,16 @@ Rule = Callable[[Document, int], Token | None]
 
 
 def applies(
-    starts: str | None = None, lines: str = "text", context: bool = False
+    kind: Kind,
+    fills: str = "",
+    *,
+    starts: str | None = None,
+    lines: str = "text",
+    context: bool = False,
 ) -> Callable[[Rule], Rule]:
-    """Which lines a rule can recognise at all: those whose clean text starts with one of
+    """What a rule recognises (`kind`: the kind of token it makes) and the card fields it
+    fills (`fills`, space-separated; `count` is an upvote or comment count, the structure
+    pass says which); and which lines it can recognise at all: those whose clean text starts with one of
     `starts` (None: any), of the kind `lines` names (`text`, `markup`: nothing readable
     left, `url`: a bare URL, `header`: the capture tool's header; several, space-
     separated). `classify` tries a rule on no other line: most lines are titles and
@@ -119,6 +126,8 @@ def applies(
     `·`, dates and author counts on every card)."""
 
     def mark(rule: Rule) -> Rule:
+        rule.kind = kind  # type: ignore[attr-defined]
+        rule.fills = frozenset(fills.split())  # type: ignore[attr-defined]
         rule.starts = starts  # type: ignore[attr-defined]
         rule.lines = frozenset(lines.split())  # type: ignore[attr-defined]
         rule.context = context  # type: ignore[attr-defined]
@@ -284,7 +293,7 @@ def parse_count(text: str) -> int:
 # --- the rules, in the order they are tried ------------------------------------------
 
 
-@applies(lines="header", context=True)
+@applies(Kind.CHROME, lines="header", context=True)
 def front_matter(doc: Document, i: int) -> Token | None:
     if i in doc.header or i in doc.references:
         stop = i + 1
@@ -294,14 +303,14 @@ def front_matter(doc: Document, i: int) -> Token | None:
     return None
 
 
-@applies(lines="url", context=True)
+@applies(Kind.LINK, lines="url", context=True)
 def link_target(doc: Document, i: int) -> Token | None:
     if doc.lines[i].url_only and doc.format == MARKDOWN:
         return _token(doc, Kind.LINK, i, i + 1, "link target")
     return None
 
 
-@applies()
+@applies(Kind.CHROME)
 def chrome(doc: Document, i: int) -> Token | None:
     key = doc.lines[i].key
     if key in CHROME or (len(key) < 80 and " " in key and _NAV_WORDS.issuperset(key.split())):
@@ -312,7 +321,7 @@ def chrome(doc: Document, i: int) -> Token | None:
 _GLUED = ("Subscribe", "Daily Papers", "Trending Papers", "byAK and the research community")
 
 
-@applies(starts="SDTb")
+@applies(Kind.TEXT, starts="SDTb")
 def glued_chrome(doc: Document, i: int) -> Token | None:
     """A copy without line breaks glues the page's head to the first title
     (`SubscribeAddition is All You Need`): the rest of the line is text."""
@@ -326,7 +335,7 @@ def glued_chrome(doc: Document, i: int) -> Token | None:
     return None
 
 
-@applies(starts="SsRrYy")
+@applies(Kind.QUERY, starts="SsRrYy")
 def query(doc: Document, i: int) -> Token | None:
     key = doc.lines[i].key
     if key[:1] not in "SsRrYy":
@@ -337,7 +346,7 @@ def query(doc: Document, i: int) -> Token | None:
     return _token(doc, Kind.QUERY, i, i + 1, "query", text=match[1] or match[2])
 
 
-@applies(starts="JFMASOND·P")
+@applies(Kind.FIELD, "published comments", starts="JFMASOND·P")
 def date(doc: Document, i: int) -> Token | None:
     key = doc.lines[i].key
     if len(key) > 40 or not (key[:3] in _MONTH_NAMES or key[0] == "·" or key[0] == "P"):
@@ -351,7 +360,7 @@ def date(doc: Document, i: int) -> Token | None:
     return _token(doc, Kind.FIELD, i, i + 1, "date", side=Side.POST, values=values)
 
 
-@applies()
+@applies(Kind.FIELD, "authors organisation published comments")
 def one_line_meta(doc: Document, i: int) -> Token | None:
     key = doc.lines[i].key
     if " · " not in key or len(key) > 200:
@@ -371,10 +380,10 @@ def one_line_meta(doc: Document, i: int) -> Token | None:
         values["organisation"] = head
     else:
         return None
-    return _token(doc, Kind.FIELD, i, i + 1, "one-line meta", side=Side.POST, values=values)
+    return _token(doc, Kind.FIELD, i, i + 1, "one line meta", side=Side.POST, values=values)
 
 
-@applies(starts="0123456789")
+@applies(Kind.FIELD, "authors", starts="0123456789")
 def authors(doc: Document, i: int) -> Token | None:
     key = doc.lines[i].key
     if not key[:1].isdigit():
@@ -386,7 +395,7 @@ def authors(doc: Document, i: int) -> Token | None:
     return _token(doc, Kind.FIELD, i, i + 1, "authors", side=Side.POST, values=values)
 
 
-@applies(starts="·")
+@applies(Kind.FIELD, "separator", starts="·")
 def separator(doc: Document, i: int) -> Token | None:
     if doc.lines[i].key == "·":
         values = {"separator": "·"}
@@ -394,7 +403,7 @@ def separator(doc: Document, i: int) -> Token | None:
     return None
 
 
-@applies(starts="U[", context=True)
+@applies(Kind.FIELD, "upvotes", starts="U[", context=True)
 def upvote(doc: Document, i: int) -> Token | None:
     key = doc.lines[i].key
     if not key.startswith(("Upvote", "[-]")):
@@ -412,7 +421,7 @@ def upvote(doc: Document, i: int) -> Token | None:
     return _token(doc, Kind.FIELD, i, below + 1, "upvote", values=values)
 
 
-@applies(starts="S", context=True)
+@applies(Kind.FIELD, "submitted_by", starts="S", context=True)
 def submitted_by(doc: Document, i: int) -> Token | None:
     key = doc.lines[i].key
     if not key.startswith("Submitted by"):
@@ -432,7 +441,7 @@ def submitted_by(doc: Document, i: int) -> Token | None:
     return _token(doc, Kind.FIELD, i, below + 1, "submitted by", side=Side.PRE, values=values)
 
 
-@applies(starts="G", context=True)
+@applies(Kind.FIELD, "github_stars github", starts="G", context=True)
 def github(doc: Document, i: int) -> Token | None:
     key = doc.lines[i].key
     if not key.startswith("GitHub"):
@@ -453,14 +462,14 @@ def github(doc: Document, i: int) -> Token | None:
     return token
 
 
-@applies(starts="a")
+@applies(Kind.FIELD, starts="a")
 def arxiv_page(doc: Document, i: int) -> Token | None:
     if doc.lines[i].key == "arXiv Page":
         return _token(doc, Kind.FIELD, i, i + 1, "arxiv page", side=Side.POST)
     return None
 
 
-@applies(lines="markup", context=True)
+@applies(Kind.FIELD, "thumbnail", lines="markup", context=True)
 def thumbnail(doc: Document, i: int) -> Token | None:
     line = doc.lines[i]
     if line.markup_only and line.links:
@@ -472,7 +481,7 @@ def thumbnail(doc: Document, i: int) -> Token | None:
     return None
 
 
-@applies(starts="-•*+", lines="text markup", context=True)
+@applies(Kind.MARKUP, starts="-•*+", lines="text markup", context=True)
 def avatar(doc: Document, i: int) -> Token | None:
     line = doc.lines[i]
     if line.markup_only or line.key in ("•", "*", "+") or _MORE_AVATARS_RE.match(line.key):
@@ -488,7 +497,7 @@ def avatar(doc: Document, i: int) -> Token | None:
     return None
 
 
-@applies(starts="0123456789-")
+@applies(Kind.FIELD, "count", starts="0123456789-")
 def count(doc: Document, i: int) -> Token | None:
     key = doc.lines[i].key
     if len(key) > 12 or not _COUNT_RE.match(key):
@@ -498,7 +507,7 @@ def count(doc: Document, i: int) -> Token | None:
     return token
 
 
-@applies(context=True)
+@applies(Kind.FIELD, "organisation", context=True)
 def organisation(doc: Document, i: int) -> Token | None:
     line = doc.lines[i]
     if not _looks_like_a_name(line.key):
