@@ -304,7 +304,12 @@ def test_every_rule_makes_only_the_kind_of_token_and_the_fields_it_declares() ->
     from generator.parse.rules import RULES, Kind, classify
 
     declared = {rule.__name__.replace("_", " "): rule for rule in RULES}
-    dumps = sorted(FIXTURES.glob("*.*")) + sorted((FIXTURES.parent / "captures").glob("*.md"))
+    seeds = Path(__file__).parent.parent / "content" / "dumps"
+    dumps = [
+        *sorted(FIXTURES.glob("*.*")),
+        *sorted((FIXTURES.parent / "captures").glob("*.md")),
+        *sorted(seeds.glob("*.txt")),
+    ]
     seen = set()
     for path in dumps:
         if path.name.endswith(".jsonl"):

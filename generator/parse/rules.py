@@ -116,11 +116,12 @@ def applies(
 ) -> Callable[[Rule], Rule]:
     """What a rule recognises (`kind`: the kind of token it makes) and the card fields it
     fills (`fills`, space-separated; `count` is an upvote or comment count, the structure
-    pass says which); and which lines it can recognise at all: those whose clean text starts with one of
-    `starts` (None: any), of the kind `lines` names (`text`, `markup`: nothing readable
-    left, `url`: a bare URL, `header`: the capture tool's header; several, space-
-    separated). `classify` tries a rule on no other line: most lines are titles and
-    abstracts, and no rule needs to look at them twice. `context`: the rule looks at
+    pass says which); and which lines it can recognise at all: those whose clean text
+    starts with one of `starts` (None: any), of the kind `lines` names (`text`,
+    `markup`: nothing readable left, `url`: a bare URL, `header`: the capture tool's
+    header; several, space-separated). `classify` tries a rule on no other line: most
+    lines are titles and abstracts, and no rule needs to look at them twice. `context`:
+    the rule looks at
     other lines too (a label's value below it); the others decide from the line alone,
     so `classify` reuses their answer for a line it has seen before (a dump repeats
     `·`, dates and author counts on every card)."""
