@@ -100,9 +100,8 @@ class Listing:
 class _Pass:
     """State of one run over one document (never shared between dumps)."""
 
-    def __init__(self, doc: Document, tokens: list[Token]) -> None:
+    def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.tokens = tokens
         self.kinds = [LineKind.BLANK] * len(doc.lines)
         self.diagnostics: list[Diagnostic] = []
         self.page_date: PartialDate | None = None
@@ -131,9 +130,9 @@ class _Pass:
 
 
 def read_cards(doc: Document, tokens: list[Token]) -> Listing:
-    run = _Pass(doc, tokens)
+    run = _Pass(doc)
     items, owners = _attach_links(tokens)
-    items = _mark_capture_header(run, items)
+    _mark_capture_header(run, items)
     items = _paragraphs(doc, items)
     titles = _find_titles(items)
     cards, gaps = _cards(items, titles)
@@ -196,7 +195,7 @@ def _button(url: str) -> bool:
     return "/login?" in url or url.endswith("#community")
 
 
-def _mark_capture_header(run: _Pass, items: list[Token]) -> list[Token]:
+def _mark_capture_header(run: _Pass, items: list[Token]) -> None:
     """What a capture tool writes above the page (a provenance header, a title) comes
     before the page's own head (`new`, `Subscribe`, `Daily Papers`, ...). It is page
     chrome, unless it holds card metadata or prose (an abstract): then it is not a
@@ -211,15 +210,14 @@ def _mark_capture_header(run: _Pass, items: list[Token]) -> list[Token]:
         None,
     )
     if position is None:
-        return items
+        return
     head = items[:position]
     if any(t.kind in (Kind.FIELD, Kind.QUERY) for t in head):
-        return items
+        return
     if any(t.kind is Kind.TEXT and shape(t.text) is Shape.PROSE for t in head):
-        return items
+        return
     for token in head:
         token.kind = Kind.CHROME
-    return items
 
 
 # --- 1. paragraphs -------------------------------------------------------------------
@@ -253,7 +251,7 @@ def _paragraphs(doc: Document, items: list[Token]) -> list[Token]:
             and previous.stop == token.start
             and (previous.joins_next or (wrapped and not token.heading and not previous.heading))
             and not (markdown and lines[token.start].bullet)
-            and (token.kind is Kind.TEXT or _wrapped_word(token))
+            and (token.kind is Kind.TEXT or _wrapped_word(token, previous))
         ):
             text = token.text or lines[token.start].text
             previous.text = f"{previous.text} {text}"
@@ -266,12 +264,17 @@ def _paragraphs(doc: Document, items: list[Token]) -> list[Token]:
     return result
 
 
-def _wrapped_word(token: Token) -> bool:
+def _wrapped_word(token: Token, paragraph: Token) -> bool:
     """A line of a wrapped paragraph that a rule took on its own: a title wrapped before
     its last word (`Large Language` / `Models`), an abstract before a number (`of` / `95`).
-    Only page chrome and counts: a date, an author count or a label starts a new line in
-    every layout."""
-    return token.stop == token.start + 1 and token.rule in ("chrome", "count", "query")
+    Only page chrome and counts, and only in the middle of a sentence (a count under a
+    finished abstract is the next card's): a date, an author count or a label starts a
+    new line in every layout."""
+    return (
+        token.stop == token.start + 1
+        and token.rule in ("chrome", "count", "query")
+        and not _finished(paragraph.text)
+    )
 
 
 # --- 2. titles -----------------------------------------------------------------------
