@@ -175,8 +175,10 @@ def compact(cards: list[Card], rng: random.Random) -> tuple[Writer, list[Card]]:
 
 def metadata_cards(cards: list[Card], rng: random.Random) -> tuple[Writer, list[Card]]:
     """Seed layout 2, and its variants: `• N authors` or an organisation, `·`, the date
-    (with the comment count after it), or all of it on one line."""
+    (with the comment count after it), or all of it on one line. Abstracts keep their
+    paragraphs where two cards or more show metadata that closes them."""
     w = Writer(rng)
+    paragraphs = len(cards) >= 2
     for line in _chrome(rng, NAV) if rng.random() < 0.3 else []:
         w.add(line)
     for line in _chrome(rng, HEADER):
@@ -190,7 +192,7 @@ def metadata_cards(cards: list[Card], rng: random.Random) -> tuple[Writer, list[
     for card in cards:
         card = replace(
             card,
-            abstract=_one_paragraph(card.abstract),
+            abstract=card.abstract if paragraphs else _one_paragraph(card.abstract),
             arxiv_id=None,
             upvotes=None,
             github=None,

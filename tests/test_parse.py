@@ -325,3 +325,27 @@ def test_every_rule_makes_only_the_kind_of_token_and_the_fields_it_declares() ->
             assert token.kind in (rule.kind, Kind.CHROME, Kind.MARKUP), (path, token)
             assert set(token.values) <= rule.fills, (path, token)
     assert seen == set(declared)  # every rule is exercised by a fixture
+
+
+def test_two_pages_saved_into_one_dump_keep_the_second_page_date_off_the_cards() -> None:
+    page = "T{n}\n\nAn abstract of paper {n}.\n\n"
+    text = HEADER + page.format(n=1) + HEADER.replace("Mar 19", "Mar 20") + page.format(n=2)
+    report = parse_dump(text, "d.txt")
+    assert [(e.title, e.published) for e in report.entries] == [("T1", None), ("T2", None)]
+    assert report.diagnostics == ()
+    assert report.line_kinds[22] is LineKind.PAGE_DATE  # line 23: "Mar 20"
+
+
+def test_a_two_paragraph_abstract_reads_where_cards_show_their_metadata() -> None:
+    card = "{t}\n\n{a}\n\n  • 2 authors\n·\nMay 2, 2024\n\n"
+    first = "First paragraph of the abstract. It is finished."
+    second = "A second paragraph, with more. It says more."
+    text = HEADER + card.format(t="T", a=f"{first}\n\n{second}") + card.format(t="U", a=first)
+    report = parse_dump(text, "d.txt")
+    assert [e.abstract for e in report.entries] == [f"{first}\n\n{second}", first]
+    assert report.diagnostics == ()
+    # Without metadata to close the card, the second paragraph could be an abstract whose
+    # title was lost: reported, not guessed.
+    pairs = HEADER + f"T\n\n{first}\n\n{second}\n\nU\n\n{first}\n"
+    (error,) = parse_dump(pairs, "d.txt").errors
+    assert error.source.line == 15 and "a second paragraph after the abstract" in error.message

@@ -449,8 +449,16 @@ def _split_gap(
 ) -> None:
     """Split the fields between two cards: the end of `before`, the head of `after`."""
     fields = []
+    lines = run.doc.lines
+    new_page = False
+    """A listing's head inside the dump (two pages saved into one file): the date under it
+    is that page's date, not a card's."""
     for token in gap:
-        if token.kind is Kind.FIELD:
+        if token.kind is Kind.CHROME and lines[token.start].key in HEADER_CHROME:
+            new_page = True
+        elif new_page and _plain_date(run.doc, token):
+            run.mark(token, LineKind.PAGE_DATE)
+        elif token.kind is Kind.FIELD:
             fields.append(token)
         elif token.kind is Kind.TEXT:
             run.unexplained(
@@ -565,12 +573,15 @@ def _same_paper(run: _Pass, card: Card, token: Token) -> bool:
     return False
 
 
-def _check_body(run: _Pass, card: Card, last: bool) -> None:
+def _check_body(run: _Pass, card: Card, last: bool, meta_layout: bool) -> None:
     """The abstract is every paragraph after the title. A short line after it is not
     (a title without its abstract, chrome), and under a title the page does not mark, a
     second paragraph after a finished one could be an abstract that lost its title: that
-    is reported, not guessed. A paragraph that stops mid-sentence goes on in the next."""
+    is reported, not guessed. A paragraph that stops mid-sentence goes on in the next;
+    so does prose under a card whose metadata follows it, in a dump whose cards show
+    metadata (an abstract that lost its title would leave the card above without any)."""
     body = card.body
+    sure = card.strong or (meta_layout and card.has_meta)
     if len(body) > 1 and shape(body[0].text) is Shape.TITLE:
         # A short line between the title and its abstract: not a paragraph of it.
         run.unexplained(body[0], f"a short line under the title {_clip(card.title.text, 40)!r}")
@@ -578,7 +589,7 @@ def _check_body(run: _Pass, card: Card, last: bool) -> None:
     for position, token in enumerate(body[1:], start=1):
         kind = shape(token.text)
         if kind is Shape.TITLE or (
-            not card.strong and (kind is Shape.SENTENCE or _finished(body[position - 1].text))
+            not sure and (kind is Shape.SENTENCE or _finished(body[position - 1].text))
         ):
             if last and not card.post and position == len(body) - 1:
                 run.mark(token, LineKind.UNEXPLAINED)
@@ -604,6 +615,7 @@ def _check_body(run: _Pass, card: Card, last: bool) -> None:
 
 def _check_cards(run: _Pass, cards: list[Card]) -> None:
     with_meta = sum(1 for card in cards if card.has_meta)
+    meta_layout = with_meta >= 2 and with_meta * 2 >= len(cards)
     marked = sum(1 for card in cards if card.strong)
     for number, card in enumerate(cards):
         last = number == len(cards) - 1
@@ -619,7 +631,7 @@ def _check_cards(run: _Pass, cards: list[Card]) -> None:
             for token in card.body:
                 run.unexplained(token, "under a line that is not a title")
             continue
-        _check_body(run, card, last)
+        _check_body(run, card, last, meta_layout)
         title = card.title.text
         if len(title) > MAX_TITLE_CHARS:
             run.report(
