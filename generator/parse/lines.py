@@ -102,6 +102,9 @@ _URL_ONLY_RE = re.compile(r"^<?(https?://[^\s<>\[\]\\]+)>?$")
 _MARKDOWN_RE = re.compile(
     r"#{1,6} \S|(?:[-*] )?\[[^\]]*\]\((?:https?:|/|#)|[-*] \[|\[.*\\$|[^\[]*\]\((?:https?:|/)"
 )
+_HEAD_URL_RE = re.compile(
+    r"^(?:[-*] |# )?\**(?i:url|source|source[ _-]url|url source)\**\s*:\**\s*<?(https?://[^\s>]+)"
+)
 _FRONT_KEY_RE = re.compile(r"^([A-Za-z_][\w -]*?)\s*:\s*(.*)$")
 _REFERENCE_RE = re.compile(r"^\s*(\d+)\.\s+(\S+)\s*$")
 _LYNX_MARK_RE = re.compile(r"(?:^|(?<=\s))\[(\d+)\](?=[\w\-\[])")
@@ -140,6 +143,12 @@ def read_document(text: str, path: str) -> Document:
     raw_lines = split_lines(text.removeprefix("\ufeff"))
     stripped = [line.strip() for line in raw_lines]
     header, meta = _front_matter(stripped)
+    if "url" not in meta:  # a crawler's own header: `**URL:** …`, `SOURCE-URL: …`
+        for line in stripped[:15]:
+            found = _HEAD_URL_RE.match(line)
+            if found is not None:
+                meta["url"] = found[1]
+                break
     references, targets = _references(stripped)
     notes: list[tuple[int, bool, str]] = []
     marked = [i for i, line in enumerate(stripped) if "[" in line[:3] and _LINE_MARK_RE.match(line)]
@@ -222,6 +231,8 @@ def _front_matter(stripped: list[str]) -> tuple[range, dict[str, str]]:
     Jina Reader's header (`Title:`, `URL Source:`, ... `Markdown Content:`)."""
     if stripped[:1] and stripped[0].startswith("Title: "):
         return _jina_header(stripped)
+    if stripped[:1] and stripped[0].startswith("# "):
+        return _crawler_header(stripped)
     if not stripped or stripped[0] != "---":
         return range(0), {}
     for end in range(1, min(len(stripped), 100)):
@@ -235,6 +246,23 @@ def _front_matter(stripped: list[str]) -> tuple[range, dict[str, str]]:
         if match and not line.startswith("-"):
             meta.setdefault(match[1], match[2].strip().strip("\"'"))
     return range(end + 1), meta
+
+
+def _crawler_header(stripped: list[str]) -> tuple[range, dict[str, str]]:
+    """`# <label>`, `**URL:** …`, `**Page Title:** …`, then a line of dashes: a crawler's
+    header (the label is its own name for the page, not the page's)."""
+    meta: dict[str, str] = {}
+    for end, line in enumerate(stripped[1:12], start=1):
+        if line and set(line) == {"-"} and len(line) >= 3:
+            return (range(end + 1), meta) if meta else (range(0), {})
+        match = _BOLD_KEY_RE.match(line)
+        if match is None:
+            break
+        meta.setdefault(match[1].casefold().replace(" ", "_"), match[2].strip())
+    return range(0), {}
+
+
+_BOLD_KEY_RE = re.compile(r"^\*\*([A-Za-z][\w ]*?):\*\*\s*(.*)$")
 
 
 def _jina_header(stripped: list[str]) -> tuple[range, dict[str, str]]:
