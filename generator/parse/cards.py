@@ -48,6 +48,8 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY_RE = re.compile(r"(\w+)[)\]\"'”’]*\.\s+[A-Z(\[\"“]")
 """A full stop and a capital: titles ask questions (`Choose? A ...`), abstracts state."""
 _CLOSERS = "\"'”’)]"
+_PATH_RE = re.compile(r"[\w-]+\.[a-z]{2,}/\S")
+"""A link without its scheme (`github.com/lab/code`)."""
 
 
 def shape(text: str) -> Shape:
@@ -62,8 +64,8 @@ def shape(text: str) -> Shape:
     end = text.rstrip(_CLOSERS)
     if end.endswith(".") and end[:-1].rpartition(" ")[2].casefold() not in _ABBREVIATIONS:
         return Shape.SENTENCE
-    if "://" in text:
-        return Shape.SENTENCE  # titles hold no links; "Code: https://..." does
+    if "://" in text or _PATH_RE.search(text):
+        return Shape.SENTENCE  # titles hold no links; "Code: github.com/x/y" does
     return Shape.TITLE
 
 
@@ -285,6 +287,11 @@ def _find_titles(items: list[Token]) -> dict[int, bool]:
     titles: dict[int, bool] = {}
     last_paper: str | None = None
     shapes: dict[int, Shape] = {}
+    first_text = next((i for i, t in enumerate(items) if t.kind is Kind.TEXT), len(items))
+    dated = (
+        sum(1 for t in items[first_text:] if t.kind is Kind.FIELD and "published" in t.values)
+        >= 2
+    )  # cards end with a date (not counting the page's own date above them)
 
     def shape_at(i: int) -> Shape:
         if i not in shapes:
@@ -309,6 +316,18 @@ def _find_titles(items: list[Token]) -> dict[int, bool]:
         if shape_at(i) is not Shape.TITLE or (i - 1) in titles:
             continue  # the text right under a title is its abstract (or reported there)
         if after is not None and after.kind is Kind.TEXT and shape_at(i + 1) is not Shape.TITLE:
+            if (
+                dated
+                and before is not None
+                and before.kind is Kind.TEXT
+                and shape_at(i - 1) is not Shape.TITLE
+            ):
+                # Right under an abstract, where this dump's cards end with a date: a
+                # card without metadata above a new title, or a line of the page
+                # between two paragraphs of one abstract. Only a line that reads like a
+                # title (four words or more) is taken for one; a short label is not.
+                if token.text.count(" ") < 3:
+                    continue
             titles[i] = False  # a title, then its abstract
         elif (
             after is not None
@@ -615,7 +634,9 @@ def _check_body(run: _Pass, card: Card, last: bool, meta_layout: bool) -> None:
 
 def _check_cards(run: _Pass, cards: list[Card]) -> None:
     with_meta = sum(1 for card in cards if card.has_meta)
-    meta_layout = with_meta >= 2 and with_meta * 2 >= len(cards)
+    # Do this dump's cards end with metadata? (A last card without it may be cut off.)
+    counted = len(cards) - (1 if cards and not cards[-1].has_meta else 0)
+    meta_layout = with_meta >= 1 and with_meta * 2 >= counted
     marked = sum(1 for card in cards if card.strong)
     for number, card in enumerate(cards):
         last = number == len(cards) - 1
