@@ -289,8 +289,7 @@ def _find_titles(items: list[Token]) -> dict[int, bool]:
     shapes: dict[int, Shape] = {}
     first_text = next((i for i, t in enumerate(items) if t.kind is Kind.TEXT), len(items))
     dated = (
-        sum(1 for t in items[first_text:] if t.kind is Kind.FIELD and "published" in t.values)
-        >= 2
+        sum(1 for t in items[first_text:] if t.kind is Kind.FIELD and "published" in t.values) >= 2
     )  # cards end with a date (not counting the page's own date above them)
 
     def shape_at(i: int) -> Shape:
@@ -321,13 +320,13 @@ def _find_titles(items: list[Token]) -> dict[int, bool]:
                 and before is not None
                 and before.kind is Kind.TEXT
                 and shape_at(i - 1) is not Shape.TITLE
+                and token.text.count(" ") < 3
             ):
                 # Right under an abstract, where this dump's cards end with a date: a
                 # card without metadata above a new title, or a line of the page
                 # between two paragraphs of one abstract. Only a line that reads like a
                 # title (four words or more) is taken for one; a short label is not.
-                if token.text.count(" ") < 3:
-                    continue
+                continue
             titles[i] = False  # a title, then its abstract
         elif (
             after is not None
