@@ -11,13 +11,14 @@ A rule names the kind of line it recognises and the card fields it fills:
 
 | rule           | recognises                                      | fills                    |
 |----------------|-------------------------------------------------|--------------------------|
-| front matter   | the capture tool's YAML header, a lynx link list | (page chrome)           |
+| front matter   | the capture tool's header (YAML, Jina, a crawler's) | (page chrome)         |
+|                | and a lynx link list                             |                          |
 | link target    | a bare URL line after a link's text (notebooks) | the link of the line above |
 | chrome         | page furniture: `Subscribe`, nav, footer, tabs  | (page chrome)            |
 | glued chrome   | `SubscribeAddition is All...` (no line breaks)  | (the text after it)      |
 | query          | `Search results for "x"`                        | the page's search query  |
 | date           | `Jun 1, 2020 [n]`, `· Published on Oct 4, 2026` | published, comments      |
-| one-line meta  | `• 3 authors · Jun 1, 2020`, `Org · Oct 4, 2026` | authors or organisation, |
+| one line meta  | `• 3 authors · Jun 1, 2020`, `Org · Oct 4, 2026` | authors or organisation, |
 |                |                                                  | published                |
 | authors        | `• 6 authors`, `* 3 authors`, `- 1 author`      | authors                  |
 | separator      | `·`                                             | (card metadata)          |
