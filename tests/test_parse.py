@@ -349,3 +349,15 @@ def test_a_two_paragraph_abstract_reads_where_cards_show_their_metadata() -> Non
     pairs = HEADER + f"T\n\n{first}\n\n{second}\n\nU\n\n{first}\n"
     (error,) = parse_dump(pairs, "d.txt").errors
     assert error.source.line == 15 and "a second paragraph after the abstract" in error.message
+
+
+def test_a_title_ending_with_a_full_stop_heads_its_card() -> None:
+    first = "The dominant sequence models are recurrent. We propose the Transformer."
+    second = "Training deep networks is expensive. We normalize the activities of neurons."
+    text = HEADER + f"Attention Is All You Need.\n\n{first}\n\nLayer Normalization\n\n{second}\n"
+    report = parse_dump(text, "d.txt")
+    assert [(e.title, e.abstract) for e in report.entries] == [
+        ("Attention Is All You Need.", first),
+        ("Layer Normalization", second),
+    ]
+    assert report.diagnostics == ()

@@ -312,8 +312,22 @@ def _find_titles(items: list[Token]) -> dict[int, bool]:
         if strong:
             titles[i] = True
             continue
-        if shape_at(i) is not Shape.TITLE or (i - 1) in titles:
+        if (i - 1) in titles:
             continue  # the text right under a title is its abstract (or reported there)
+        if shape_at(i) is Shape.SENTENCE:
+            # A title that ends with a full stop ("Attention Is All You Need."): only at
+            # the head of a card, right before prose, and short.
+            if (
+                (before is None or _ends_card(before))
+                and after is not None
+                and after.kind is Kind.TEXT
+                and shape_at(i + 1) is Shape.PROSE
+                and token.text.count(" ") < 25
+            ):
+                titles[i] = False
+            continue
+        if shape_at(i) is not Shape.TITLE:
+            continue
         if after is not None and after.kind is Kind.TEXT and shape_at(i + 1) is not Shape.TITLE:
             if (
                 dated
