@@ -2,7 +2,8 @@
 # pinned requirements first, so a fresh clone needs nothing but Python 3.11+ and make.
 #
 #   make serve   generate and serve the site with live reload on http://127.0.0.1:8000/
-#   make site    generate and build the site into site/ (strict: any warning fails)
+#   make site    generate and build the site into site/ (strict: any warning fails, and
+#                then site/ is left as it was)
 #   make test    install the test tools and run the whole test suite (the browser tests
 #                need Debian's chromium: `apt-get install chromium`, as .ci/run does)
 #   make check   validate the dumps and the taxonomy without writing anything
@@ -30,8 +31,9 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/mkdocs serve
 
+# Builds into a staging directory and replaces site/ only when the strict build passed.
 site: $(VENV)/.installed
-	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m generator site
 
 check: $(VENV)/.installed
 	$(BIN)/python -m generator check --strict
@@ -56,4 +58,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf site build/docs/papers build/docs/topics build/docs/*.md build/docs/.nav.yml
+	rm -rf site .site.* build/.docs.* build/docs/papers build/docs/topics build/docs/*.md build/docs/.nav.yml build/docs/.paper-atlas-manifest

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import gc
 import logging
+import os
 import re
 import time
 from dataclasses import dataclass, field, replace
@@ -17,15 +18,16 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from .config import UNCLASSIFIED, Taxonomy, load_taxonomy
+from .config import UNCLASSIFIED, Taxonomy, format_slug_ledger, load_slug_ledger, load_taxonomy
 from .corpus import build_corpus
 from .errors import Aborted, DumpError
-from .models import Corpus, Diagnostic, DumpReport, Level
+from .lock import build_lock
+from .models import Corpus, Diagnostic, DumpReport, Level, SlugRecord
 from .parse import parse_dump
 from .related import find_related
 from .render import NAV_FILE, SiteInput, render_site
 from .topics import assign_topics, papers_by_topic
-from .write import WriteReport, write_tree
+from .write import WriteReport, claim_output, write_file, write_tree
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,9 @@ class Settings:
     """Treat warnings as errors."""
     site_url: str | None = None
     """Where the site is published: makes links in feeds and exports absolute."""
+    slugs: Path | None = None
+    """The slug ledger (`content/slugs.tsv`): read, and extended when new papers arrive.
+    None: slugs are given afresh and recorded nowhere (tests, benchmarks)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,16 +97,66 @@ def _plural(n: int, noun: str) -> str:
 
 
 def display_path(path: Path, root: Path) -> str:
+    """The path relative to the repository, as written: a link is shown by its own name,
+    not by its target's."""
+    path = path.absolute()
+    path = path.resolve() if path.name in ("", "..") else path.parent.resolve() / path.name
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
 
 def find_dumps(directory: Path) -> list[Path]:
+    """Every `*.txt` and `*.md` entry of the directory, in name order: files, and also
+    what `dump_problem` refuses (links, directories), so that nothing is skipped quietly."""
     if not directory.is_dir():
         raise DumpError(f"dump directory '{directory}' does not exist")
-    return sorted(p for p in directory.iterdir() if p.suffix in DUMP_SUFFIXES and p.is_file())
+    return sorted(p for p in directory.iterdir() if p.suffix in DUMP_SUFFIXES)
+
+
+_UNSAFE_NAME_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def dump_problem(path: Path, root: Path) -> DumpError | None:
+    """Why a dump cannot be used, judged from its name and what it is, before reading it.
+
+    A dump's name is shown on the site and in logs: a name that is not UTF-8 or that holds
+    a control character (a newline would break the health table, an escape sequence a
+    terminal) is refused. A symbolic link may point only at a file inside the repository:
+    one that leads out of it could publish any file of the machine (its lines are quoted in
+    error messages, and CI logs are public), and a dangling one would be a dump silently
+    missing."""
+    name = path.name
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return DumpError(
+            f"file name {os.fsencode(name)!r} is not valid UTF-8; rename the file",
+            path=display_path(path.parent, root),
+        )
+    if _UNSAFE_NAME_RE.search(name):
+        return DumpError(
+            f"file name {name!r} holds a control character (a line break, a tab, ...); "
+            "rename the file",
+            path=display_path(path.parent, root),
+        )
+    shown = display_path(path, root)
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.exists():
+            return DumpError("symbolic link to a file that does not exist", path=shown)
+        try:
+            target.relative_to(root.resolve())
+        except ValueError:
+            return DumpError(
+                "symbolic link that leads out of the repository; copy the dump into "
+                "content/dumps instead",
+                path=shown,
+            )
+    if not path.is_file():
+        return DumpError("not a regular file (a directory or a device?)", path=shown)
+    return None
 
 
 def read_dump(path: Path, name: str) -> str:
@@ -164,6 +219,10 @@ def parse_dumps(paths: list[Path], root: Path) -> list[DumpReport]:
     reports: list[DumpReport] = []
     problems: list[DumpError] = []
     for path in paths:
+        refused = dump_problem(path, root)
+        if refused is not None:
+            problems.append(refused)
+            continue
         name = display_path(path, root)
         try:
             text = read_dump(path, name)
@@ -218,9 +277,15 @@ def dump_paths(settings: Settings) -> list[Path]:
     return paths
 
 
+def load_ledger(settings: Settings) -> tuple[SlugRecord, ...]:
+    if settings.slugs is None:
+        return ()
+    return load_slug_ledger(settings.slugs, display_path(settings.slugs, settings.root))
+
+
 def load_corpus(settings: Settings, paths: list[Path] | None = None) -> Corpus:
     paths = dump_paths(settings) if paths is None else paths
-    return build_corpus(parse_dumps(paths, settings.root))
+    return build_corpus(parse_dumps(paths, settings.root), load_ledger(settings))
 
 
 class Stopwatch:
@@ -243,9 +308,10 @@ def generate(
     """Everything up to, not including, writing."""
     clock = clock or Stopwatch()
     taxonomy = load_taxonomy(settings.topics, display_path(settings.topics, settings.root))
+    ledger = load_ledger(settings)
     reports = parse_dumps(dump_paths(settings), settings.root)
     clock.lap("parse")
-    corpus = build_corpus(reports)
+    corpus = build_corpus(reports, ledger)
     check_diagnostics(corpus, settings.strict)
     clock.lap("merge")
     # The corpus lives until the end of the run: the collector need not scan it again at
@@ -274,11 +340,33 @@ def generate(
     return corpus, taxonomy, site, files
 
 
+def claim(settings: Settings) -> None:
+    """Refuse an output directory the build must not replace (see `write.claim_output`)."""
+    claim_output(
+        settings.out,
+        protected=[settings.root, settings.root / "content", settings.dumps, settings.topics],
+        inputs=[settings.dumps, settings.root / "content"],
+    )
+
+
 def run(settings: Settings, *, write: bool = True) -> BuildReport:
     started = time.perf_counter()
     clock = Stopwatch()
+    if write:
+        claim(settings)
     corpus, taxonomy, site, files = generate(settings, clock)
-    written = write_tree(files, settings.out) if write else None
+    written = None
+    if write:
+        with build_lock(settings.out):
+            written = write_tree(files, settings.out)
+            if settings.slugs is not None and corpus.new_slugs:
+                ledger = (*load_ledger(settings), *corpus.new_slugs)
+                write_file(settings.slugs, format_slug_ledger(ledger))
+                log.info(
+                    "Recorded the URLs of %s in %s: commit it with the dumps",
+                    _plural(len(corpus.new_slugs), "new paper"),
+                    display_path(settings.slugs, settings.root),
+                )
     clock.lap("write")
     for diagnostic in all_diagnostics(corpus):
         if diagnostic.level is Level.WARNING:
@@ -303,7 +391,10 @@ def default_settings(root: Path | None = None, **overrides) -> Settings:
         "dumps": root / "content" / "dumps",
         "topics": root / "content" / "topics.yml",
         "out": root / "build" / "docs",
+        "slugs": root / "content" / "slugs.tsv",
         "root": root,
     }
+    if overrides.get("dumps") is not None and overrides.get("slugs") is None:
+        values["slugs"] = None  # other dumps than the repository's: their URLs are not its
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)

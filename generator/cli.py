@@ -1,4 +1,4 @@
-"""`python -m generator {build,parse,check}`: argparse, messages and exit codes; no logic.
+"""`python -m generator {build,site,parse,check}`: argparse, messages and exit codes; no logic.
 
 Exit codes: 0 done, 1 a problem in the inputs (each printed as `path:line: message`,
 then one `Aborted: ...` line), 2 a usage error. Tracebacks only with `--debug`.
@@ -9,6 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -27,7 +30,9 @@ from .config import load_taxonomy
 from .corpus import build_corpus
 from .errors import GeneratorError
 from .exports import paper_record
+from .lock import build_lock, handover_env
 from .models import Corpus, LineKind
+from .write import clean_leftovers, swap_in
 
 log = logging.getLogger("generator")
 
@@ -68,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
         "--dumps", type=Path, help="directory of *.txt and *.md dumps (content/dumps)"
     )
     inputs.add_argument("--topics", type=Path, help="topic taxonomy (content/topics.yml)")
+    inputs.add_argument(
+        "--slugs",
+        type=Path,
+        help="ledger of the URLs given to papers (content/slugs.tsv; none with --dumps)",
+    )
     inputs.add_argument("--strict", action="store_true", help="treat warnings as errors")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
@@ -85,6 +95,15 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parse.set_defaults(command=_parse)
 
+    site = commands.add_parser(
+        "site",
+        parents=[common],
+        help="build the site with `mkdocs build --strict` and replace site/ only if it passed",
+    )
+    site.add_argument("--site-dir", type=Path, default=Path("site"), help="(site)")
+    site.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"), help="(mkdocs.yml)")
+    site.set_defaults(command=_site)
+
     check = commands.add_parser(
         "check", parents=[common, inputs], help="validate dumps and taxonomy; write nothing"
     )
@@ -94,7 +113,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace):
     return default_settings(
-        dumps=args.dumps, topics=args.topics, out=getattr(args, "out", None), strict=args.strict
+        dumps=args.dumps,
+        topics=args.topics,
+        slugs=args.slugs,
+        out=getattr(args, "out", None),
+        strict=args.strict,
     )
 
 
@@ -104,6 +127,41 @@ def _build(args: argparse.Namespace) -> int:
         for stage, seconds in report.stages.items():
             log.info("  %-8s %6.2f s", stage, seconds)
     log.info("Generated %s", report.summary())
+    return 0
+
+
+def _site(args: argparse.Namespace) -> int:
+    """`mkdocs build --strict` into a staging directory beside the site, swapped in only
+    when the build passed: a failed or killed build leaves the previous site whole. The
+    build lock on build/docs is held throughout and handed to the `mkdocs` child (its hook
+    would otherwise wait for it), so a second build waits for this one."""
+    started = time.perf_counter()
+    site = args.site_dir.absolute()
+    docs = default_settings(args.config_file.absolute().parent).out
+    with build_lock(docs):
+        clean_leftovers(site)
+        staging = site.parent / f".{site.name}.staging-{os.getpid()}"
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+        command += ["--config-file", str(args.config_file), "--site-dir", str(staging)]
+        if args.quiet:
+            command.append("--quiet")
+        env = {**handover_env(docs), "NO_MKDOCS_2_WARNING": "1"}
+        try:
+            result = subprocess.run(command, env=env, check=False)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        if result.returncode != 0:
+            shutil.rmtree(staging, ignore_errors=True)
+            print(
+                f"Site not replaced: `mkdocs build --strict` failed (exit {result.returncode}); "
+                f"'{args.site_dir}' is as it was.",
+                file=sys.stderr,
+            )
+            return 1
+        swap_in(staging, site)
+        shutil.rmtree(staging, ignore_errors=True)
+    log.info("Site built into '%s' in %.1f s", args.site_dir, time.perf_counter() - started)
     return 0
 
 

@@ -7,6 +7,7 @@ build aborts (as MkDocs' `load_config` does).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .models import SlugRecord
 
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PHRASE_RE = re.compile(r"[^\W_]+(?:[\s-]+[^\W_]+)*\*?")
@@ -248,3 +250,61 @@ def _combine(problems: list[ConfigError]) -> ConfigError:
     if len(problems) == 1:
         return problems[0]
     return ConfigError("\n".join(str(p) for p in problems))
+
+
+SLUG_LEDGER_HEADER = """\
+# Paper Atlas: the URL of every paper the atlas has published (/papers/<slug>/), so that
+# it never moves and is never given to another paper. Written by `python -m generator build`
+# (and so by `make serve` and `make site`) when new papers arrive: commit it with the dumps.
+# One paper per line: slug, arXiv id (- when unknown), title as merged; tab-separated.
+"""
+
+
+def load_slug_ledger(path: Path, display: str | None = None) -> tuple[SlugRecord, ...]:
+    """The recorded slugs; none when the file does not exist yet."""
+    name = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the slug ledger: {exc}", path=name) from None
+    records: list[SlugRecord] = []
+    seen: dict[str, int] = {}
+    problems: list[ConfigError] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3 or not _SLUG_RE.match(fields[0]) or not fields[2].strip():
+            problems.append(
+                ConfigError(
+                    "expected 'slug<TAB>arXiv id or -<TAB>title' with a lower-case slug",
+                    path=name,
+                    line=number,
+                )
+            )
+            continue
+        slug, arxiv_id, title = fields
+        if slug in seen:
+            problems.append(
+                ConfigError(
+                    f"slug '{slug}' recorded twice (first on line {seen[slug]})",
+                    path=name,
+                    line=number,
+                )
+            )
+            continue
+        seen[slug] = number
+        records.append(SlugRecord(slug, title, None if arxiv_id == "-" else arxiv_id))
+    if problems:
+        raise _combine(problems)
+    return tuple(records)
+
+
+def format_slug_ledger(records: Iterable[SlugRecord]) -> str:
+    lines = [
+        f"{r.slug}\t{r.arxiv_id or '-'}\t{r.title_key}"
+        for r in sorted(records, key=lambda r: r.slug)
+    ]
+    return SLUG_LEDGER_HEADER + "".join(line + "\n" for line in lines)

@@ -40,6 +40,7 @@ from .models import (
     Level,
     Paper,
     PartialDate,
+    SlugRecord,
     Snapshot,
     SourceRef,
     Variant,
@@ -92,11 +93,31 @@ def github_repo(url: str) -> str | None:
     return f"https://github.com/{match[1]}/{repo}" if repo else None
 
 
-def build_corpus(dumps: Sequence[DumpReport]) -> Corpus:
+def title_key(title: str) -> str:
+    """What two entries must share to be one paper by title: `normalise_title`, or, for a
+    title with no letter or digit (`---`, `🚀🔥💯`), the title itself, whitespace folded:
+    such titles are not all the same paper."""
+    return normalise_title(title) or " ".join(title.split())
+
+
+def build_corpus(dumps: Sequence[DumpReport], ledger: Sequence[SlugRecord] = ()) -> Corpus:
+    """`ledger`: the slugs given by earlier builds (`content/slugs.tsv`)."""
     diagnostics: list[Diagnostic] = []
     groups = group_entries([e for dump in dumps for e in dump.entries], diagnostics)
     merged = [_merge(key, entries, diagnostics) for key, entries in groups.items()]
-    slugs = assign_slugs((paper.key, paper.first_seen, paper.title) for paper in merged)
+    slugs, new_slugs = assign_slugs(
+        (
+            (
+                paper.key,
+                paper.first_seen,
+                paper.title,
+                paper.arxiv_id,
+                list(dict.fromkeys(title_key(e.title) for e in groups[paper.key])),
+            )
+            for paper in merged
+        ),
+        ledger,
+    )
     papers = sorted(
         (replace(paper, slug=slugs[paper.key]) for paper in merged), key=lambda p: p.slug
     )
@@ -104,13 +125,14 @@ def build_corpus(dumps: Sequence[DumpReport]) -> Corpus:
         papers={paper.slug: paper for paper in papers},
         dumps=tuple(dumps),
         diagnostics=tuple(sorted(diagnostics, key=lambda d: (d.source, d.message))),
+        new_slugs=new_slugs,
     )
 
 
 def group_entries(entries: list[Entry], diagnostics: list[Diagnostic]) -> dict[str, list[Entry]]:
     """Entries of one paper together, in order; keyed by the first entry's normalised
     title (with its arXiv id when another paper has the same title)."""
-    titles = [normalise_title(entry.title) for entry in entries]
+    titles = [title_key(entry.title) for entry in entries]
     parent = list(range(len(entries)))
 
     def root(i: int) -> int:
@@ -164,24 +186,75 @@ def group_entries(entries: list[Entry], diagnostics: list[Diagnostic]) -> dict[s
     return keyed
 
 
-def assign_slugs(papers: Iterable[tuple[str, SourceRef, str]]) -> dict[str, str]:
-    """Map each key to a unique slug.
+RESERVED_SLUGS = frozenset(
+    {"index", "page", "papers", "topics", "archive", "search", "feed", "tags", "assets", "404"}
+)
+"""Paper pages are `papers/<slug>.md`: `index` would be served as `/papers/` itself, and
+the others are the roots of the site's own sections."""
 
-    When titles collide on a slug, the paper seen first keeps the plain slug and the others
-    get a suffix from a hash of their key, so a paper's URL does not depend on which other
-    papers exist (adding a later dump never renames an existing page).
+
+def slug_base(title: str, key: str) -> str:
+    """The slug a title asks for: `slugify`, moved off the reserved names (`index` →
+    `index-paper`), and for a title with no letter or digit (`---`, `🚀🔥💯`) one made
+    from its key, so such papers get distinct and stable URLs."""
+    slug = slugify(title)
+    if slug == "paper" and not normalise_title(title):
+        return f"paper-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:8]}"
+    return f"{slug}-paper" if slug in RESERVED_SLUGS else slug
+
+
+def assign_slugs(
+    papers: Iterable[tuple[str, SourceRef, str, str | None, Sequence[str]]],
+    ledger: Sequence[SlugRecord] = (),
+) -> tuple[dict[str, str], tuple[SlugRecord, ...]]:
+    """Map each paper key to its slug, and list the slugs given to papers the ledger did
+    not know. `papers` are (key, first seen, title, arXiv id, title keys of its entries).
+
+    A paper the ledger knows (by arXiv id, else by one of its titles) keeps its recorded
+    slug: adding a dump never moves a published URL, whatever its file name. A new paper
+    gets `slug_base(title)`, unless a recorded or already given slug has it: then a suffix
+    from a hash of its key, so it does not depend on which other papers exist. New papers
+    are served in first-seen order, so without a ledger the first seen keeps the plain slug.
     """
-    by_slug: dict[str, list[tuple[SourceRef, str]]] = {}
-    for key, first_seen, title in papers:
-        by_slug.setdefault(slugify(title), []).append((first_seen, key))
+    by_id = {r.arxiv_id: r for r in ledger if r.arxiv_id}
+    by_title: dict[str, list[SlugRecord]] = {}
+    for record in ledger:
+        by_title.setdefault(record.title_key, []).append(record)
+    taken = {record.slug for record in ledger}
+    claimed: set[str] = set()
     result: dict[str, str] = {}
-    for slug, members in by_slug.items():
-        members.sort()
-        result[members[0][1]] = slug
-        for _, key in members[1:]:
-            digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
-            result[key] = f"{slug}-{digest}"
-    return result
+    new: list[tuple[str, str, str, str | None]] = []
+    ordered = sorted(papers, key=lambda p: (p[1], p[0]))
+    for key, _, title, arxiv_id, title_keys in ordered:
+        record = by_id.get(arxiv_id) if arxiv_id else None
+        if record is None or record.slug in claimed:
+            record = next(
+                (
+                    r
+                    for k in title_keys
+                    for r in by_title.get(k, ())
+                    if r.slug not in claimed and (r.arxiv_id in (None, arxiv_id) or not arxiv_id)
+                ),
+                None,
+            )
+        if record is not None:
+            claimed.add(record.slug)
+            result[key] = record.slug
+        else:
+            new.append((key, title, arxiv_id, title_keys[0]))
+    for key, title, _, _ in new:
+        slug = slug_base(title, key)
+        if slug in taken:
+            base = slug = f"{slug}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:8]}"
+            number = 2
+            while slug in taken:
+                slug, number = f"{base}-{number}", number + 1
+        taken.add(slug)
+        result[key] = slug
+    records = tuple(
+        sorted(SlugRecord(result[key], title_key, arxiv_id) for key, _, arxiv_id, title_key in new)
+    )
+    return result, records
 
 
 def _merge(key: str, entries: list[Entry], diagnostics: list[Diagnostic]) -> Paper:

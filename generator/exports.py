@@ -225,6 +225,20 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+(`=HYPERLINK(...)` in a title would run when a reader opens the file)."""
+
+
+def csv_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: a leading `'` before a formula character, as
+    OWASP's CSV-injection advice says (the quote is not shown; tools that read the CSV as
+    data see it, and the README says so). Numbers are left as numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def papers_csv(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]], url) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -236,7 +250,7 @@ def papers_csv(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]], url
             "github_stars": p.github_stars[-1].value if p.github_stars else "",
         }
         writer.writerow(
-            [
+            csv_cell(cell) for cell in [
                 p.slug, url(p), p.title, p.arxiv_id or "", p.published.iso() if p.published else "",
                 "" if p.authors is None else p.authors, p.organisation or "",
                 latest["upvotes"], latest["comments"], latest["github_stars"],
@@ -245,6 +259,16 @@ def papers_csv(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]], url
             ]
         )  # fmt: skip
     return out.getvalue()
+
+
+_XML_INVALID_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text XML 1.0 can hold: the parser removes control characters from dumps (with a
+    warning), and this keeps any that reach a feed by another way from making the whole
+    document unreadable."""
+    return _XML_INVALID_RE.sub("", text)
 
 
 def rss_feed(
@@ -258,20 +282,20 @@ def rss_feed(
     """An RSS 2.0 document; items are (paper, page URL, RFC 822 date or None)."""
     rss = ET.Element("rss", {"version": "2.0", "xmlns:atom": "http://www.w3.org/2005/Atom"})
     channel = ET.SubElement(rss, "channel")
-    ET.SubElement(channel, "title").text = title
+    ET.SubElement(channel, "title").text = xml_text(title)
     ET.SubElement(channel, "link").text = link
-    ET.SubElement(channel, "description").text = description
+    ET.SubElement(channel, "description").text = xml_text(description)
     ET.SubElement(
         channel, "atom:link", {"href": feed_url, "rel": "self", "type": "application/rss+xml"}
     )
     ET.SubElement(channel, "generator").text = "Paper Atlas"
     for paper, url, date in items:
         item = ET.SubElement(channel, "item")
-        ET.SubElement(item, "title").text = paper.title
+        ET.SubElement(item, "title").text = xml_text(paper.title)
         ET.SubElement(item, "link").text = url
         ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = f"paper-atlas:{paper.slug}"
         if paper.abstract:
-            ET.SubElement(item, "description").text = paper.abstract
+            ET.SubElement(item, "description").text = xml_text(paper.abstract)
         if date is not None:
             ET.SubElement(item, "pubDate").text = date
     ET.indent(rss)

@@ -21,6 +21,7 @@ from .markup import (
     PaperRow,
     front_matter,
     link,
+    md_code,
     md_escape,
     paper_path,
     paper_rows,
@@ -192,7 +193,7 @@ def top_by(site, figure: Callable[[Paper], Snapshot | None], noun: str) -> list[
 
     def as_of(snap: Snapshot) -> str:
         day = captured.get(snap.source.path)
-        return f"`{snap.source.path}`" + (f", saved {day.isoformat()}" if day else "")
+        return md_code(snap.source.path) + (f", saved {day.isoformat()}" if day else "")
 
     return [
         Highlight(
@@ -220,7 +221,7 @@ def home_highlights(site) -> dict[str, object]:
     if "year not shown" in years:
         year_rows.append(("year not shown", years["year not shown"]))
     return {
-        "newest_dump": newest,
+        "newest_dump": md_code(newest) if newest is not None else None,
         "new_papers": [
             Highlight(md_escape(p.title), link(HOME, paper_path(p.slug)), "")
             for p in new_papers[:HIGHLIGHTS]

@@ -40,6 +40,10 @@ _MD_SPECIALS_RE = re.compile("|".join(re.escape(c) for c in _MD_SPECIALS))
 # A line starting like a list item (`- x`, `1. x`) or a rule (`---`) would change block
 # structure: its first marker character is encoded too.
 _ORDERED_ITEM_RE = re.compile(r"^(\d+)([.)])(?=\s|$)")
+_BLOCK_STARTS = frozenset("-+!?:/%@")
+"""First characters of block syntax not already in `_MD_SPECIALS`: list items, and the
+`!!!` admonitions, `???` collapsibles, `:` definitions and `///` blocks of the extensions
+a Material site enables. Every text is written as one line, so only its start matters."""
 _WHITESPACE_RE = re.compile(r"\s+")
 
 
@@ -94,12 +98,25 @@ def _md_escape_short(text: str) -> str:
 def _md_escape(text: str) -> str:
     text = _WHITESPACE_RE.sub(" ", text).strip()
     text = _MD_SPECIALS_RE.sub(lambda m: _MD_SPECIALS[m.group(0)], text)
-    if text[:1] in ("-", "+"):
+    if text[:1] in _BLOCK_STARTS:
         return f"&#{ord(text[0])};{text[1:]}"
     match = _ORDERED_ITEM_RE.match(text)
     if match:
         return f"{match[1]}&#{ord(match[2])};{text[match.end() :]}"
     return text
+
+
+def md_code(text: str) -> str:
+    """Text shown as code (a dump's path, `file:line`), whatever characters it holds: a
+    `<code>` element around escaped text. A backtick code span would end at the first
+    backtick of a file name, and what follows it would be Markdown and HTML again."""
+    return f"<code>{_INTRAWORD_UNDERSCORE_RE.sub('_', md_escape(text))}</code>"
+
+
+_INTRAWORD_UNDERSCORE_RE = re.compile(r"(?<=[0-9A-Za-z])&#95;(?=[0-9A-Za-z])")
+"""`001_x.txt` stays readable: Python-Markdown's underscore emphasis needs a non-word
+character before its first `_` and after its last, so `_` between two letters or digits
+is only an underscore."""
 
 
 def html_text(text: str) -> str:

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from generator import lock  # noqa: E402
 from generator.build import default_settings, run  # noqa: E402
 from generator.errors import GeneratorError  # noqa: E402
 
@@ -30,13 +31,36 @@ log = logging.getLogger("mkdocs.hooks.paper_atlas")
 logging.getLogger("generator").addHandler(logging.NullHandler())
 logging.getLogger("generator").propagate = False
 
+_locked: Path | None = None
+"""The docs_dir this process locked for the build under way: from the generator run in
+`on_config` until MkDocs has read it (`on_post_build`), no other build may replace it."""
+
+
+def _unlock() -> None:
+    global _locked
+    if _locked is not None:
+        lock.release(_locked)
+        _locked = None
+
 
 def on_config(config):
+    global _locked
     root = Path(config.config_file_path).resolve().parent
-    settings = default_settings(root, out=Path(config.docs_dir), site_url=config.site_url)
+    # Strict builds generate strictly: a warning aborts before build/docs is touched,
+    # instead of failing MkDocs after the tree (and the site) were replaced.
+    settings = default_settings(
+        root, out=Path(config.docs_dir), site_url=config.site_url, strict=bool(config.strict)
+    )
+    _unlock()  # a rebuild of `mkdocs serve` after a failed one
+    try:
+        lock.acquire(settings.out)
+    except GeneratorError as exc:
+        raise Abort(f"Paper Atlas generator failed:\n{exc}") from None
+    _locked = settings.out
     try:
         report = run(settings)
     except GeneratorError as exc:
+        _unlock()
         # Abort prints the message without a traceback and exits 1.
         raise Abort(f"Paper Atlas generator failed:\n{exc}") from None
     for diagnostic in report.diagnostics:
@@ -45,6 +69,14 @@ def on_config(config):
     config.nav = report.nav
     log.info("Paper Atlas: %s", report.summary())
     return config
+
+
+def on_build_error(error):
+    _unlock()
+
+
+def on_shutdown():
+    _unlock()
 
 
 def on_post_build(config):
@@ -56,7 +88,10 @@ def on_post_build(config):
         # Heading permalinks (¶) would show in every result title.
         *("--exclude-selectors", ".headerlink"),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    finally:
+        _unlock()
     if result.returncode != 0:
         raise Abort(
             "Pagefind could not index the site (is `pagefind[bin]` installed? "

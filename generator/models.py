@@ -204,6 +204,17 @@ class Paper:
         return self.github_stars[-1] if self.github_stars else None
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class SlugRecord:
+    """A URL given to a paper, as recorded in `content/slugs.tsv`: it stays the paper's
+    whatever dumps come later, and no other paper ever gets it."""
+
+    slug: str
+    title_key: str
+    """The paper's title as merged (`corpus.title_key`)."""
+    arxiv_id: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Corpus:
     papers: Mapping[str, Paper]
@@ -212,3 +223,5 @@ class Corpus:
     """In dump order (the order `first_seen` follows)."""
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     """Merge findings (conflicts, duplicates); parse findings stay on each dump."""
+    new_slugs: tuple[SlugRecord, ...] = field(default=())
+    """URLs given in this build to papers the slug ledger did not know yet."""

@@ -36,6 +36,7 @@ from .markup import (
     front_matter,
     html_text,
     link,
+    md_code,
     md_escape,
     paper_path,
     paper_rows,
@@ -182,7 +183,7 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         for m in matches
     ]
     other = [
-        (md_escape(v.text), ", ".join(f"`{s}`" for s in v.sources))
+        (md_escape(v.text), ", ".join(md_code(str(s)) for s in v.sources))
         for v in paper.abstract_variants[1:]
     ]
     query = title_query(paper.title)
@@ -205,8 +206,8 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         links=[url for url in paper.links if url not in paper.github],
         search_links=[(name, url.format(q=query)) for name, url in SEARCH_LINKS],
         paper_links=_paper_links(paper),
-        sources=[f"`{source}`" for source in paper.sources],
-        conflicts=[f"`{d.source}`: {md_escape(d.message)}" for d in paper.conflicts],
+        sources=[md_code(str(source)) for source in paper.sources],
+        conflicts=[f"{md_code(str(d.source))}: {md_escape(d.message)}" for d in paper.conflicts],
         bibtex=(bib := paper_bibtex(site, paper)),
         fence="`" * max(3, _longest_backtick_run(bib) + 1),
         related=[
@@ -244,10 +245,12 @@ def paper_metadata(paper: Paper) -> list[str]:
         (paper.latest_stars, "GitHub star"),
     ):
         if snapshot is not None:
-            parts.append(f"{format_count(snapshot.value, noun)} (as of `{snapshot.source.path}`)")
+            parts.append(
+                f"{format_count(snapshot.value, noun)} (as of {md_code(snapshot.source.path)})"
+            )
     if paper.submitted_by is not None:
         parts.append(f"Submitted by {md_escape(paper.submitted_by)}")
-    parts.append(f"First seen in `{paper.first_seen.path}`")
+    parts.append(f"First seen in {md_code(paper.first_seen.path)}")
     return parts
 
 
@@ -360,14 +363,14 @@ def home_context(site: SiteInput) -> HomeContext:
         dumps=len(site.corpus.dumps),
         classified=len(site.corpus.papers) - len(site.members[UNCLASSIFIED]),
         top_topics=rows,
-        dump_names=[f"`{d.path}`" for d in site.corpus.dumps],
+        dump_names=[md_code(d.path) for d in site.corpus.dumps],
         highlights=home_highlights(site),
     )
 
 
 def dump_row(dump: DumpReport, papers_from: int) -> dict[str, object]:
     return {
-        "path": f"`{dump.path}`",
+        "path": md_code(dump.path),
         "layout": dump.layout
         + (f"; search page for “{md_escape(dump.query)}”" if dump.query else ""),
         "lines": dump.line_count,

@@ -77,7 +77,8 @@ def make_project(tmp_path: Path, dumps: Path, topics: Path) -> Path:
     shutil.copytree(dumps, project / "content" / "dumps")
     shutil.copy(topics, project / "content" / "topics.yml")
     (project / "build" / "docs").mkdir(parents=True)
-    shutil.copy(ROOT / "build" / "docs" / ".gitignore", project / "build" / "docs" / ".gitignore")
+    for name in (".gitignore", ".paper-atlas-output"):  # the tracked files of build/docs
+        shutil.copy(ROOT / "build" / "docs" / name, project / "build" / "docs" / name)
     return project
 
 

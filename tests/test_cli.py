@@ -111,7 +111,11 @@ def test_build_ends_with_a_one_line_summary(project: Path) -> None:
 def test_build_timings_lists_every_stage_before_the_summary(project: Path) -> None:
     result = run_cli("build", "--timings", cwd=project)
     assert result.returncode == 0, result.stderr
-    *stages, last = result.stderr.strip().splitlines()
+    recorded, *stages, last = result.stderr.strip().splitlines()
+    assert recorded == (
+        "Recorded the URLs of 8 new papers in content/slugs.tsv: commit it with the dumps"
+    )
+    assert (project / "content" / "slugs.tsv").read_text().count("\n") == 4 + 8
     assert [line.split()[0] for line in stages] == [
         "parse", "merge", "topics", "related", "render", "write"
     ]  # fmt: skip

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+import pytest
+
+from generator.config import format_slug_ledger, load_slug_ledger
 from generator.corpus import (
     assign_slugs,
     build_corpus,
     find_links,
     github_repo,
     normalise_title,
+    slug_base,
     slugify,
+    title_key,
 )
-from generator.models import Level, PartialDate, SourceRef
+from generator.errors import ConfigError
+from generator.models import Level, PartialDate, SlugRecord, SourceRef
 from generator.parse import parse_dump
 
 HEADER = "new\n\nSubscribe\n\nbyAK and the research community\n\n"
@@ -38,14 +44,78 @@ def test_slugify_is_ascii_and_cut_at_a_word_boundary() -> None:
     assert slugify("!!!") == "paper"
 
 
+def paper(key: str, seen: SourceRef, title: str, arxiv_id: str | None = None):
+    return (key, seen, title, arxiv_id, [key])
+
+
 def test_slug_collisions_keep_the_plain_slug_for_the_first_seen_paper() -> None:
     early, late = SourceRef("a.txt", 1), SourceRef("b.txt", 1)
-    slugs = assign_slugs([("x y", late, "X: Y"), ("x y!", early, "X Y")])
+    slugs, new = assign_slugs([paper("x y", late, "X: Y"), paper("x y!", early, "X Y")])
     assert slugs["x y!"] == "x-y"
     assert slugs["x y"].startswith("x-y-") and len(slugs["x y"]) == len("x-y-") + 8
+    assert [r.slug for r in new] == sorted(slugs.values())  # all new: all to be recorded
     # The suffix depends only on the paper's own key, not on the other papers.
-    again = assign_slugs([("x y", late, "X: Y"), ("x y!", early, "X Y"), ("z", late, "X Y")])
+    again, _ = assign_slugs(
+        [paper("x y", late, "X: Y"), paper("x y!", early, "X Y"), paper("z", late, "X Y")]
+    )
     assert again["x y"] == slugs["x y"]
+
+
+def test_a_recorded_url_never_moves_when_an_earlier_dump_brings_a_colliding_title() -> None:
+    published, _ = assign_slugs([paper("x y", SourceRef("b.txt", 1), "X Y")])
+    ledger = [SlugRecord(published["x y"], "x y")]
+    # A dump whose name sorts first brings another paper with the same slug.
+    slugs, new = assign_slugs(
+        [paper("x y", SourceRef("b.txt", 1), "X Y"), paper("x y!", SourceRef("0.txt", 1), "X, Y")],
+        ledger,
+    )
+    assert slugs["x y"] == "x-y"
+    assert slugs["x y!"].startswith("x-y-")
+    assert [r.slug for r in new] == [slugs["x y!"]]
+
+
+def test_the_ledger_knows_a_paper_by_its_arxiv_id_even_under_a_new_title() -> None:
+    ledger = [SlugRecord("old-title", "old title", "2401.00001")]
+    slugs, new = assign_slugs(
+        [paper("new title", SourceRef("a.txt", 1), "New Title", "2401.00001")], ledger
+    )
+    assert slugs == {"new title": "old-title"} and new == ()
+    # Another paper with the recorded title but another arXiv id is another paper.
+    slugs, new = assign_slugs(
+        [paper("old title", SourceRef("a.txt", 1), "Old Title", "2401.99999")], ledger
+    )
+    assert slugs["old title"].startswith("old-title-") and len(new) == 1
+
+
+def test_no_title_maps_to_a_reserved_path_and_letterless_titles_get_distinct_slugs() -> None:
+    seen = SourceRef("a.txt", 1)
+    titles = ["Index", "Page", "---", "!!!???...", "🚀🔥💯"]
+    slugs, _ = assign_slugs([paper(title_key(t), seen, t) for t in titles])
+    assert slugs[title_key("Index")] == "index-paper"
+    assert slugs[title_key("Page")] == "page-paper"
+    letterless = [slugs[title_key(t)] for t in titles[2:]]
+    assert len(set(letterless)) == 3 and all(s.startswith("paper-") for s in letterless)
+    assert slug_base("---", title_key("---")) == letterless[0]  # stable: from the title alone
+
+
+def test_titles_without_letters_are_not_all_one_paper() -> None:
+    a = dump("a.txt", "---\n\nAn abstract.", "🚀🔥💯\n\nAnother abstract.")
+    corpus = build_corpus([a])
+    assert sorted(p.title for p in corpus.papers.values()) == ["---", "🚀🔥💯"]
+
+
+def test_the_slug_ledger_round_trips_and_reports_a_bad_line_at_its_line(tmp_path) -> None:
+    records = (SlugRecord("b-paper", "b paper"), SlugRecord("a", "a", "2401.00001"))
+    path = tmp_path / "slugs.tsv"
+    path.write_text(format_slug_ledger(records))
+    assert sorted(load_slug_ledger(path)) == sorted(records)
+    assert load_slug_ledger(tmp_path / "missing.tsv") == ()
+    path.write_text(format_slug_ledger(records) + "Bad Slug\t-\tx\na\t-\ta again\n")
+    with pytest.raises(ConfigError) as caught:
+        load_slug_ledger(path, "content/slugs.tsv")
+    lines = str(caught.value).splitlines()
+    assert lines[0].startswith("content/slugs.tsv:7: expected 'slug<TAB>")
+    assert lines[1] == "content/slugs.tsv:8: slug 'a' recorded twice (first on line 5)"
 
 
 def test_links_and_github_repos_are_found_without_trailing_punctuation() -> None:

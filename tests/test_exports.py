@@ -158,8 +158,9 @@ def test_home_page_shows_new_papers_top_papers_and_charts(seed_out) -> None:
     out, _ = seed_out
     home = (out / "index.md").read_text()
     assert "## New in the latest dump" in home
-    assert "`content/dumps/004_09b46fd0036fc2b5.txt` added 224 papers; the first 10:" in home
+    code = "<code>content/dumps/{}_{}.txt</code>"  # file names are data: escaped
+    assert code.format("004", "09b46fd0036fc2b5") + " added 224 papers; the first 10:" in home
     assert "## Most discussed" in home
-    assert "8 comments (as of `content/dumps/001_36019720e30c5c20.txt`)" in home
+    assert f"8 comments (as of {code.format('001', '36019720e30c5c20')})" in home
     assert home.count('<svg role="img"') == 2
     assert "Papers per publication year" in home

@@ -88,7 +88,8 @@ def test_build_checks_dumps_then_tests_then_builds_strictly() -> None:
              ("make check", "make test", "make site")]  # fmt: skip
     assert order == sorted(order)
     makefile = (ROOT / "Makefile").read_text()
-    assert "mkdocs build --strict" in makefile
+    # `generator site` runs `mkdocs build --strict` into a staging directory
+    assert "\n\t$(BIN)/python -m generator site\n" in makefile
     assert any("cache" in step.get("with", {}) for step in steps)  # pip and npm caches
 
 
@@ -112,6 +113,12 @@ def test_publish_runs_on_input_changes_and_by_hand_with_least_privilege() -> Non
     assert publish["concurrency"]["cancel-in-progress"] is False
     deploy = publish["jobs"]["deploy"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    # Started by hand on another branch, nothing is deployed.
+    default_branch = (
+        "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+    )
+    assert deploy["if"] == default_branch
+    assert publish["jobs"]["configure"]["if"] == default_branch
     assert deploy["needs"] == "build"
     assert publish["jobs"]["build"]["with"]["upload-pages-artifact"] is True
     assert "base-url" in publish["jobs"]["build"]["with"]["site-url"]

@@ -20,6 +20,7 @@ diagnostic at the first line the parser could not explain. Every line gets one
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..models import Diagnostic, DumpReport, Level, LineKind, SourceRef
 from .cards import MAX_TITLE_CHARS, read_cards, shape
@@ -48,8 +49,44 @@ whole, so only its head is searched for them."""
 _PAPER_PAGE_STARTS = ("Paper page - ", "arxiv:", "Authors:", "# ", *"SsUuTtPp*")
 
 
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+"""Characters no page shows: C0 and C1 controls but tab and line ends (a terminal's ESC
+colour codes, a form feed), DEL and Unicode non-characters. Kept, they would make every
+feed invalid XML and could move a terminal's cursor in a log."""
+
+
+def remove_control_characters(text: str, path: str) -> tuple[str, list[Diagnostic]]:
+    """The text without control characters, and a warning at each line that held some."""
+    if _CONTROL_RE.search(text) is None:
+        return text, []
+    diagnostics: list[Diagnostic] = []
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        found = sorted(set(_CONTROL_RE.findall(line)))
+        if found:
+            lines[number - 1] = _CONTROL_RE.sub("", line)
+            names = ", ".join(f"U+{ord(c):04X}" for c in found)
+            diagnostics.append(
+                Diagnostic(
+                    SourceRef(path, number),
+                    Level.WARNING,
+                    f"control character{'s' * (len(found) > 1)} {names} removed",
+                )
+            )
+    return "\n".join(lines), diagnostics
+
+
 def parse_dump(text: str, path: str) -> DumpReport:
     """Parse one dump. Never raises on content: what it cannot place is a diagnostic."""
+    text, removed = remove_control_characters(text, path)
+    report = _parse_dump(text, path)
+    if not removed:
+        return report
+    diagnostics = tuple(sorted((*report.diagnostics, *removed), key=lambda d: d.source))
+    return replace(report, diagnostics=diagnostics)
+
+
+def _parse_dump(text: str, path: str) -> DumpReport:
     doc = read_document(text, path)
     page = _paper_page(doc)
     if page is not None:
