@@ -202,6 +202,13 @@ def _check(args: argparse.Namespace) -> int:
     _log_diagnostics(corpus)
     fatal = fatal_diagnostics(corpus, settings.strict)
     seconds = time.perf_counter() - started
+    if settings.slugs is not None and corpus.new_slugs:
+        log.info(
+            "%d new papers get their URLs at the next build, which records them in %s "
+            "(commit it with the dumps)",
+            len(corpus.new_slugs),
+            display_path(settings.slugs, settings.root),
+        )
     print(
         f"{'FAILED' if fatal else 'OK'}: {len(corpus.dumps)} dumps, {len(corpus.papers)} papers, "
         f"{len(taxonomy.topics)} topics, {len(fatal)} problems in {seconds:.2f} s",

@@ -166,6 +166,29 @@ def test_capture_cut_off_after_a_title_is_an_error_and_no_paper() -> None:
     assert report.line_kinds[14] is LineKind.UNEXPLAINED
 
 
+def test_a_last_card_without_the_metadata_most_cards_show_is_reported_as_cut_off() -> None:
+    # One card of the dump shows no authors or date (it happens); the last one does not
+    # either, and its abstract ends at a full stop: the capture may have been cut there.
+    card = "Learning to Read Listing Page {0}\n\nAn abstract of paper {0}. It ends here.\n\n"
+    meta = "  • 2 authors\n·\nMay {0}\n\n"
+    text = HEADER + "".join(card.format(n) + meta.format(n) for n in (1, 2, 3))
+    text += card.format(4) + card.format(5) + meta.format(5) + card.format(6).rstrip()
+    report = parse_dump(text, "d.txt")
+    assert [e.title for e in report.entries] == [
+        f"Learning to Read Listing Page {n}" for n in range(1, 7)
+    ]
+    last = report.diagnostics[-1]
+    assert (last.level, last.source.line) == (Level.WARNING, text.count("\n") - 1)
+    assert last.message.startswith(
+        "the dump ends before this paper's authors and date, which 4 of the 5 other papers "
+        "of the dump show (capture cut off?)"
+    )
+    # When every other card shows them, it is an error.
+    text = HEADER + "".join(card.format(n) + meta.format(n) for n in (1, 2, 3))
+    report = parse_dump(text + card.format(4).rstrip(), "d.txt")
+    assert "which every other paper of the dump shows" in report.errors[-1].message
+
+
 def test_an_abstract_without_its_title_is_an_error() -> None:
     text = HEADER + "T\n\nAbstract.\n\n" + "word " * 200 + "\n"
     report = parse_dump(text, "d.txt")
