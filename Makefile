@@ -15,12 +15,16 @@ BIN := $(VENV)/bin
 # Material prints a banner about MkDocs 2 on every build; it is not a warning about us.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site test check lock clean
+.PHONY: serve site test prereqs check lock clean
 
+# Python 3.11+ is checked before a virtual environment is made from it; a .venv from an
+# older Python (or a half-made one) is refused with a line saying to run `make clean`.
 $(BIN)/python:
+	@$(PYTHON) tests/tools/prereqs.py python
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: requirements.txt $(BIN)/python
+	@$(BIN)/python tests/tools/prereqs.py python || { echo "make: $(VENV) was made with that Python; run make clean, then make again"; exit 1; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
@@ -43,8 +47,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(VENV)/.installed-dev node_modules/.installed
+# npm, Java and Chromium are checked first: one line for each that is missing.
+test: prereqs $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+prereqs:
+	@$(PYTHON) tests/tools/prereqs.py test
 
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
@@ -57,5 +65,8 @@ lock:
 	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -vxFf requirements.txt; } > requirements-dev.txt
 	rm -rf .lock-venv
 
+# Generated files, and a .venv that is not whole (a failed first install, an old Python).
 clean:
 	rm -rf site .site.* build/.docs.* build/docs/papers build/docs/topics build/docs/*.md build/docs/.nav.yml build/docs/.paper-atlas-manifest
+	@if [ -d $(VENV) ] && { [ ! -f $(VENV)/.installed ] || ! $(VENV)/bin/python tests/tools/prereqs.py python 2>/dev/null; }; then \
+	  echo "rm -rf $(VENV)  (not a complete environment)"; rm -rf $(VENV); fi

@@ -169,7 +169,12 @@ def mkdocs_figures(work: Path, size: int) -> dict[str, float]:
         )
         / 1e6,
         "paper_page_kb": sum(p.stat().st_size for p in pages) / len(pages) / 1e3,
+        # The biggest HTML page of the site (a topic, an archive year, a listing...):
+        # every page stays under 300 KB, long lists being split into pages.
+        "largest_page_kb": max(p.stat().st_size for p in site.rglob("*.html")) / 1e3,
     }
+    largest = max(site.rglob("*.html"), key=lambda p: p.stat().st_size)
+    print(f"largest page: {largest.relative_to(site)}", file=sys.stderr)
     figures.update(search_figures(site, size))
     return figures
 
@@ -382,6 +387,7 @@ def main() -> int:
             "site_mb",
             "search_index_mb",
             "paper_page_kb",
+            "largest_page_kb",
             "first_search_kb",
             "first_search_decoded_kb",
             "first_search_ms",

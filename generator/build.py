@@ -16,16 +16,14 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-import yaml
-
 from .config import UNCLASSIFIED, Taxonomy, format_slug_ledger, load_slug_ledger, load_taxonomy
 from .corpus import build_corpus
-from .errors import Aborted, DumpError
+from .errors import Aborted, DumpError, plural
 from .lock import build_lock
-from .models import Corpus, Diagnostic, DumpReport, Level, SlugRecord
+from .models import Corpus, Diagnostic, DumpReport, Level, SiteInput, SlugRecord
 from .parse import parse_dump
 from .related import find_related
-from .render import NAV_FILE, SiteInput, render_site
+from .render import render_site, site_nav
 from .topics import assign_topics, papers_by_topic
 from .write import WriteReport, claim_output, write_file, write_tree
 
@@ -69,7 +67,7 @@ class BuildReport:
     @property
     def nav(self) -> list[object]:
         """The generated navigation, for `mkdocs.yml`'s `nav`."""
-        return yaml.safe_load(self.files[NAV_FILE])["nav"]
+        return site_nav(self.site)
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -81,8 +79,8 @@ class BuildReport:
         dumps = len(self.corpus.dumps)
         counts = _count_levels(self.diagnostics)
         text = (
-            f"{_plural(papers, 'paper page')} and {_plural(topics + 1, 'topic page')} "
-            f"(with Unclassified) from {_plural(dumps, 'dump')}; {counts}"
+            f"{plural(papers, 'paper page')} and {plural(topics + 1, 'topic page')} "
+            f"(with Unclassified) from {plural(dumps, 'dump')}; {counts}"
         )
         if self.written is not None:
             text += (
@@ -90,10 +88,6 @@ class BuildReport:
                 f"{len(self.written.deleted)} removed"
             )
         return f"{text}; {self.seconds:.2f} s"
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -115,18 +109,21 @@ def find_dumps(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix in DUMP_SUFFIXES)
 
 
-_UNSAFE_NAME_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_UNSAFE_NAME_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Control characters, line separators and the bidirectional overrides that make a name
+read differently from what it is (`U+202E`)."""
 
 
-def dump_problem(path: Path, root: Path) -> DumpError | None:
+def dump_problem(path: Path, root: Path, confine: Path | None = None) -> DumpError | None:
     """Why a dump cannot be used, judged from its name and what it is, before reading it.
 
     A dump's name is shown on the site and in logs: a name that is not UTF-8 or that holds
     a control character (a newline would break the health table, an escape sequence a
-    terminal) is refused. A symbolic link may point only at a file inside the repository:
-    one that leads out of it could publish any file of the machine (its lines are quoted in
-    error messages, and CI logs are public), and a dangling one would be a dump silently
-    missing."""
+    terminal, a right-to-left override would disguise the name) is refused. With
+    `confine`, the file must be inside that directory once every symbolic link on its way
+    is followed (the dump itself, or the dumps directory): one that leads out of it could
+    publish any file of the machine (its lines are quoted in error messages, and CI logs
+    are public). A dangling link would be a dump silently missing, a loop a crash."""
     name = path.name
     try:
         name.encode("utf-8")
@@ -137,24 +134,24 @@ def dump_problem(path: Path, root: Path) -> DumpError | None:
         )
     if _UNSAFE_NAME_RE.search(name):
         return DumpError(
-            f"file name {name!r} holds a control character (a line break, a tab, ...); "
-            "rename the file",
+            f"file name {name!r} holds a control character (a line break, a tab, a "
+            "direction override, ...); rename the file",
             path=display_path(path.parent, root),
         )
     shown = display_path(path, root)
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.exists():
-            return DumpError("symbolic link to a file that does not exist", path=shown)
-        try:
-            target.relative_to(root.resolve())
-        except ValueError:
-            return DumpError(
-                "symbolic link that leads out of the repository; copy the dump into "
-                "content/dumps instead",
-                path=shown,
-            )
-    if not path.is_file():
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return DumpError("symbolic link to a file that does not exist", path=shown)
+    except (OSError, RuntimeError):  # a loop of links, a permission
+        return DumpError("symbolic link that cannot be followed (a loop?)", path=shown)
+    if confine is not None and not target.is_relative_to(confine.resolve()):
+        return DumpError(
+            "leads out of the repository (a symbolic link, or a linked directory); copy "
+            "the dump into the dumps directory instead",
+            path=shown,
+        )
+    if not target.is_file():
         return DumpError("not a regular file (a directory or a device?)", path=shown)
     return None
 
@@ -214,12 +211,13 @@ def capture_date(file_name: str) -> datetime.date | None:
         return None
 
 
-def parse_dumps(paths: list[Path], root: Path) -> list[DumpReport]:
-    """Parse every dump; raise once, listing every unreadable file."""
+def parse_dumps(paths: list[Path], root: Path, confine: Path | None = None) -> list[DumpReport]:
+    """Parse every dump; raise once, listing every unreadable file. With `confine`, every
+    dump must be inside it (see `dump_problem`)."""
     reports: list[DumpReport] = []
     problems: list[DumpError] = []
     for path in paths:
-        refused = dump_problem(path, root)
+        refused = dump_problem(path, root, confine)
         if refused is not None:
             problems.append(refused)
             continue
@@ -229,12 +227,11 @@ def parse_dumps(paths: list[Path], root: Path) -> list[DumpReport]:
         except DumpError as exc:
             problems.append(exc)
             continue
-        reports.append(replace(parse_dump(text, name), captured=capture_date(path.name)))
+        report = parse_dump(text, name)
+        saved = capture_date(path.name) or report.captured
+        reports.append(replace(report, captured=saved))
     if problems:
-        raise Aborted(
-            "\n".join(str(p) for p in problems)
-            + f"\nAborted: {len(problems)} unreadable dump{'s' if len(problems) > 1 else ''}."
-        )
+        raise Aborted.of(problems, plural(len(problems), "unreadable dump"))
     return reports
 
 
@@ -261,11 +258,15 @@ def check_diagnostics(corpus: Corpus, strict: bool) -> None:
     fatal = fatal_diagnostics(corpus, strict)
     if fatal:
         files = len({d.source.path for d in fatal})
-        raise Aborted(
-            "\n".join(str(d) for d in fatal)
-            + f"\nAborted: {len(fatal)} problem{'s' if len(fatal) > 1 else ''} "
-            f"in {files} dump{'s' if files > 1 else ''}."
-        )
+        raise Aborted.of(fatal, f"{plural(len(fatal), 'problem')} in {plural(files, 'dump')}")
+
+
+def confinement(settings: Settings) -> Path:
+    """Where the dumps must really be: inside the repository when the dumps directory is
+    (even through links), else inside the dumps directory given."""
+    if settings.dumps.absolute().is_relative_to(settings.root.absolute()):
+        return settings.root
+    return settings.dumps
 
 
 def dump_paths(settings: Settings) -> list[Path]:
@@ -285,7 +286,8 @@ def load_ledger(settings: Settings) -> tuple[SlugRecord, ...]:
 
 def load_corpus(settings: Settings, paths: list[Path] | None = None) -> Corpus:
     paths = dump_paths(settings) if paths is None else paths
-    return build_corpus(parse_dumps(paths, settings.root), load_ledger(settings))
+    reports = parse_dumps(paths, settings.root, confinement(settings))
+    return build_corpus(reports, load_ledger(settings))
 
 
 class Stopwatch:
@@ -309,7 +311,7 @@ def generate(
     clock = clock or Stopwatch()
     taxonomy = load_taxonomy(settings.topics, display_path(settings.topics, settings.root))
     ledger = load_ledger(settings)
-    reports = parse_dumps(dump_paths(settings), settings.root)
+    reports = parse_dumps(dump_paths(settings), settings.root, confinement(settings))
     clock.lap("parse")
     corpus = build_corpus(reports, ledger)
     check_diagnostics(corpus, settings.strict)
@@ -352,19 +354,22 @@ def claim(settings: Settings) -> None:
 def run(settings: Settings, *, write: bool = True) -> BuildReport:
     started = time.perf_counter()
     clock = Stopwatch()
-    if write:
+    if not write:
+        corpus, taxonomy, site, files = generate(settings, clock)
+        written = None
+    else:
         claim(settings)
-    corpus, taxonomy, site, files = generate(settings, clock)
-    written = None
-    if write:
+        # The whole run holds the lock: the slug ledger read before the papers are given
+        # their URLs must be the one extended after them.
         with build_lock(settings.out):
+            corpus, taxonomy, site, files = generate(settings, clock)
             written = write_tree(files, settings.out)
             if settings.slugs is not None and corpus.new_slugs:
                 ledger = (*load_ledger(settings), *corpus.new_slugs)
                 write_file(settings.slugs, format_slug_ledger(ledger))
                 log.info(
                     "Recorded the URLs of %s in %s: commit it with the dumps",
-                    _plural(len(corpus.new_slugs), "new paper"),
+                    plural(len(corpus.new_slugs), "new paper"),
                     display_path(settings.slugs, settings.root),
                 )
     clock.lap("write")

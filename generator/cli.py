@@ -30,9 +30,9 @@ from .config import load_taxonomy
 from .corpus import build_corpus
 from .errors import GeneratorError
 from .exports import paper_record
-from .lock import build_lock, handover_env
+from .lock import build_lock, die_with_parent, handover_env
 from .models import Corpus, LineKind
-from .write import clean_leftovers, swap_in
+from .write import SITE_MARKER, claim_site, clean_leftovers, swap_in
 
 log = logging.getLogger("generator")
 
@@ -137,7 +137,9 @@ def _site(args: argparse.Namespace) -> int:
     would otherwise wait for it), so a second build waits for this one."""
     started = time.perf_counter()
     site = args.site_dir.absolute()
-    docs = default_settings(args.config_file.absolute().parent).out
+    settings = default_settings(args.config_file.absolute().parent)
+    docs = settings.out
+    claim_site(site, settings)
     with build_lock(docs):
         clean_leftovers(site)
         staging = site.parent / f".{site.name}.staging-{os.getpid()}"
@@ -147,7 +149,7 @@ def _site(args: argparse.Namespace) -> int:
             command.append("--quiet")
         env = {**handover_env(docs), "NO_MKDOCS_2_WARNING": "1"}
         try:
-            result = subprocess.run(command, env=env, check=False)
+            result = subprocess.run(command, env=env, check=False, preexec_fn=die_with_parent)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -159,6 +161,7 @@ def _site(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
+        (staging / SITE_MARKER).write_text("Built by `python -m generator site` (Paper Atlas).\n")
         swap_in(staging, site)
         shutil.rmtree(staging, ignore_errors=True)
     log.info("Site built into '%s' in %.1f s", args.site_dir, time.perf_counter() - started)

@@ -247,9 +247,7 @@ def _topic(item: dict[str, Any], fail, defaults: dict[str, int]) -> TopicRule | 
 
 
 def _combine(problems: list[ConfigError]) -> ConfigError:
-    if len(problems) == 1:
-        return problems[0]
-    return ConfigError("\n".join(str(p) for p in problems))
+    return problems[0] if len(problems) == 1 else ConfigError.combine(problems)
 
 
 SLUG_LEDGER_HEADER = """\

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from slugify import slugify as _slugify
@@ -45,6 +45,7 @@ from .models import (
     SourceRef,
     Variant,
 )
+from .routes import paper_path, url_path
 
 SLUG_MAX_CHARS = 80
 _NON_WORD_RE = re.compile(r"[\W_]+")
@@ -105,19 +106,28 @@ def build_corpus(dumps: Sequence[DumpReport], ledger: Sequence[SlugRecord] = ())
     diagnostics: list[Diagnostic] = []
     groups = group_entries([e for dump in dumps for e in dump.entries], diagnostics)
     merged = [_merge(key, entries, diagnostics) for key, entries in groups.items()]
-    slugs, new_slugs = assign_slugs(
+    identities = [
         (
-            (
-                paper.key,
+            paper.key,
+            paper.first_seen,
+            paper.title,
+            paper.arxiv_id,
+            list(dict.fromkeys(title_key(e.title) for e in groups[paper.key])),
+        )
+        for paper in merged
+    ]
+    slugs, new_slugs = assign_slugs(identities, ledger)
+    moved = moved_slugs(identities, slugs, ledger)
+    for old, new in sorted(moved.items()):
+        paper = next(p for p in merged if slugs[p.key] == new)
+        diagnostics.append(
+            Diagnostic(
                 paper.first_seen,
-                paper.title,
-                paper.arxiv_id,
-                list(dict.fromkeys(title_key(e.title) for e in groups[paper.key])),
+                Level.INFO,
+                f"{url_path(paper_path(old))} (in content/slugs.tsv) is now the same paper "
+                f"as {url_path(paper_path(new))}; the old URL leads to it",
             )
-            for paper in merged
-        ),
-        ledger,
-    )
+        )
     papers = sorted(
         (replace(paper, slug=slugs[paper.key]) for paper in merged), key=lambda p: p.slug
     )
@@ -126,6 +136,7 @@ def build_corpus(dumps: Sequence[DumpReport], ledger: Sequence[SlugRecord] = ())
         dumps=tuple(dumps),
         diagnostics=tuple(sorted(diagnostics, key=lambda d: (d.source, d.message))),
         new_slugs=new_slugs,
+        moved=moved,
     )
 
 
@@ -255,6 +266,28 @@ def assign_slugs(
         sorted(SlugRecord(result[key], title_key, arxiv_id) for key, _, arxiv_id, title_key in new)
     )
     return result, records
+
+
+def moved_slugs(
+    papers: Sequence[tuple[str, SourceRef, str, str | None, Sequence[str]]],
+    slugs: Mapping[str, str],
+    ledger: Sequence[SlugRecord],
+) -> dict[str, str]:
+    """Recorded slugs no paper holds any more because their paper was merged into another
+    (a dump showed that two titles are one arXiv paper): old slug → the merged paper's
+    slug, so the old URL can lead to it."""
+    used = set(slugs.values())
+    by_id = {arxiv_id: key for key, _, _, arxiv_id, _ in papers if arxiv_id}
+    by_title = {t: key for key, _, _, _, keys in papers for t in keys}
+    moved: dict[str, str] = {}
+    for record in ledger:
+        if record.slug in used:
+            continue
+        key = by_id.get(record.arxiv_id) if record.arxiv_id else None
+        key = key or by_title.get(record.title_key)
+        if key is not None:
+            moved[record.slug] = slugs[key]
+    return moved
 
 
 def _merge(key: str, entries: list[Entry], diagnostics: list[Diagnostic]) -> Paper:

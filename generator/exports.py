@@ -70,7 +70,7 @@ def arxiv_links(arxiv_id: str) -> dict[str, str]:
     }
 
 
-def bibtex_entry(paper: Paper, page_url: str) -> str:
+def bibtex_entry(paper: Paper, page_url: str | None) -> str:
     fields = [("title", "{" + bibtex_escape(paper.title) + "}")]  # double braces keep case
     if paper.published is not None and paper.published.year is not None:
         fields.append(("year", str(paper.published.year)))
@@ -93,7 +93,8 @@ def bibtex_entry(paper: Paper, page_url: str) -> str:
     if paper.authors is not None:
         note += f"; {paper.authors} author{'s' if paper.authors != 1 else ''} (names not listed)"
     fields.append(("note", note.replace("%", r"\%")))
-    fields.append(("url", page_url.replace("%", r"\%")))
+    if page_url is not None:
+        fields.append(("url", page_url.replace("%", r"\%")))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{paper.slug},\n{body}\n}}\n"
 
@@ -239,25 +240,26 @@ def csv_cell(value: object) -> object:
     return value
 
 
+def csv_row(record: Mapping[str, object]) -> list[object]:
+    """A `papers.csv` row from the paper's JSON record (`paper_record`): each field is
+    declared once, there. Snapshots give their latest value, lists are joined with ` | `."""
+    row: list[object] = []
+    for name in CSV_COLUMNS:
+        value = record[name]
+        if name in ("upvotes", "comments", "github_stars"):
+            value = value[-1]["value"] if value else ""  # type: ignore[index]
+        elif isinstance(value, list):
+            value = " | ".join(value)
+        row.append(csv_cell("" if value is None else value))
+    return row
+
+
 def papers_csv(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]], url) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for p in papers:
-        latest = {
-            "upvotes": p.upvotes[-1].value if p.upvotes else "",
-            "comments": p.comments[-1].value if p.comments else "",
-            "github_stars": p.github_stars[-1].value if p.github_stars else "",
-        }
-        writer.writerow(
-            csv_cell(cell) for cell in [
-                p.slug, url(p), p.title, p.arxiv_id or "", p.published.iso() if p.published else "",
-                "" if p.authors is None else p.authors, p.organisation or "",
-                latest["upvotes"], latest["comments"], latest["github_stars"],
-                " | ".join(topics.get(p.slug, ())), " | ".join(p.github), str(p.first_seen),
-                " | ".join(str(s) for s in p.sources), p.abstract or "",
-            ]
-        )  # fmt: skip
+        writer.writerow(csv_row(paper_record(p, topics.get(p.slug, ()), url(p))))
     return out.getvalue()
 
 

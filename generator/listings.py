@@ -17,21 +17,43 @@ from . import exports
 from .charts import bar_chart
 from .config import UNCLASSIFIED
 from .markup import (
-    HOME,
+    PAGE_SIZE,
+    Pager,
     PaperRow,
+    format_count,
     front_matter,
-    link,
-    md_code,
+    html_text,
     md_escape,
-    paper_path,
-    paper_rows,
+    newest_first,
+    pager,
+    paper_row,
 )
-from .models import MONTHS, Paper, Snapshot
+from .models import MONTHS, Paper, SiteInput, Snapshot
+from .routes import (
+    ARCHIVE_INDEX,
+    EXPORTS_PAGE,
+    HEALTH,
+    HOME,
+    LISTINGS_INDEX,
+    PAPERS_BIB,
+    PAPERS_CSV,
+    PAPERS_JSON,
+    PAPERS_SCHEMA,
+    SITE_FEED,
+    TOPICS_INDEX,
+    UNDATED,
+    absolute_url,
+    archive_path,
+    link,
+    listing_path,
+    listing_slug,
+    paper_path,
+    topic_bib_path,
+    topic_feed_path,
+    topic_path,
+    url_path,
+)
 
-ARCHIVE_INDEX = PurePosixPath("archive", "index.md")
-UNDATED = "undated"
-EXPORTS_PAGE = PurePosixPath("exports", "index.md")
-SITE_FEED = PurePosixPath("feed.xml")
 HIGHLIGHTS = 10
 """Papers listed under each of the home page's "new", "most upvoted", "most discussed"."""
 FEED_ITEMS = 500
@@ -40,50 +62,37 @@ feed needs the recent items, not the archive: at 30,000 papers the uncapped site
 alone was 40 MB, and the topic feeds another 120 MB of the site."""
 
 
-def archive_path(year: int | str) -> PurePosixPath:
-    return PurePosixPath("archive", str(year), "index.md")
+def page_url(site: SiteInput, paper_slug: str) -> str:
+    """For exports and feeds: absolute when the site's URL is known, else site-relative
+    (`papers/<slug>/`, documented in the JSON Schema)."""
+    path = paper_path(paper_slug)
+    return absolute_url(site.site_url, path) or url_path(path)
 
 
-def topic_feed_path(slug: str) -> PurePosixPath:
-    return PurePosixPath("topics", slug, "feed.xml")
-
-
-def topic_bib_path(slug: str) -> PurePosixPath:
-    return PurePosixPath("exports", "topics", f"{slug}.bib")
-
-
-def page_url(site, paper_slug: str) -> str:
-    """Absolute when the site URL is known (feeds and exports travel), else site-relative."""
-    relative = f"papers/{paper_slug}/"
-    return (site.site_url.rstrip("/") + "/" + relative) if site.site_url else relative
-
-
-def paper_bibtex(site, paper: Paper) -> str:
-    """The paper's BibTeX entry, made once per site (see `SiteInput.bibtex`)."""
+def paper_bibtex(site: SiteInput, paper: Paper) -> str:
+    """The paper's BibTeX entry, made once per site (see `SiteInput.bibtex`). Its `url`
+    is the published page's, and only when the site's URL is known: never a local or a
+    relative one, which a citation would carry into a paper."""
     entry = site.bibtex.get(paper.slug)
     if entry is None:
-        entry = site.bibtex[paper.slug] = exports.bibtex_entry(paper, page_url(site, paper.slug))
+        url = absolute_url(site.site_url, paper_path(paper.slug))
+        entry = site.bibtex[paper.slug] = exports.bibtex_entry(paper, url)
     return entry
 
 
-def site_link(site, relative: str) -> str:
-    return (site.site_url.rstrip("/") + "/" + relative) if site.site_url else relative
+def site_link(site: SiteInput, path: PurePosixPath) -> str:
+    return absolute_url(site.site_url, path) or url_path(path)
 
 
 # --- archives ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ArchiveSection:
-    heading: str
-    papers: list[PaperRow]
 
 
 class ArchiveContext(TypedDict):
     front_matter: str
     heading: str
     intro: str
-    sections: list[ArchiveSection]
+    rows: list[PaperRow]
+    pager: Pager | None
 
 
 class ArchiveIndexContext(TypedDict):
@@ -91,6 +100,7 @@ class ArchiveIndexContext(TypedDict):
     years: list[tuple[str, str, int]]
     undated: tuple[str, int]
     total: int
+    listings_href: str
 
 
 def years_of(papers: Iterable[Paper]) -> dict[int | str, list[Paper]]:
@@ -102,56 +112,35 @@ def years_of(papers: Iterable[Paper]) -> dict[int | str, list[Paper]]:
     return by_year
 
 
-def archive_pages(site, env: Environment) -> dict[PurePosixPath, str]:
+def archive_pages(site: SiteInput, env: Environment) -> dict[PurePosixPath, str]:
+    """A page per year (pages, for a long year), its papers newest first under their
+    months; one for papers whose year no listing showed; and the index of years."""
     template = env.get_template("archive.md.j2")
     pages: dict[PurePosixPath, str] = {}
     by_year = years_of(site.corpus.papers.values())
     years = sorted((y for y in by_year if y != UNDATED), reverse=True)
     for year in years:
-        here = archive_path(year)
-        months: dict[int, list[str]] = {}
-        for paper in by_year[year]:
-            months.setdefault(paper.published.month, []).append(paper.slug)
-        sections = [
-            ArchiveSection(
-                f"{MONTHS[month - 1]} {year} ({len(slugs)})",
-                paper_rows(tuple(slugs), site.corpus, here),
-            )
-            for month, slugs in sorted(months.items(), reverse=True)
-        ]
-        pages[here] = template.render(
-            ArchiveContext(
-                front_matter=front_matter({"title": f"Papers of {year}"}),
-                heading=f"Papers of {year}",
-                intro=f"{len(by_year[year])} papers published in {year}, newest first.",
-                sections=sections,
+        papers = sorted(by_year[year], key=newest_first)
+        pages.update(
+            _archive(
+                site,
+                template,
+                year,
+                f"Papers of {year}",
+                f"{len(papers)} papers published in {year}, newest first.",
+                [(f"{MONTHS[p.published.month - 1]} {year}", p) for p in papers],
             )
         )
-    here = archive_path(UNDATED)
-    undated = by_year.get(UNDATED, [])
-    with_day = tuple(p.slug for p in undated if p.published is not None)
-    without = tuple(p.slug for p in undated if p.published is None)
-    pages[here] = template.render(
-        ArchiveContext(
-            front_matter=front_matter({"title": "Year not shown"}),
-            heading="Year not shown",
-            intro=(
-                f"{len(undated)} papers whose listings did not show a publication year. "
-                "They are listed here rather than guessed into a year."
-            ),
-            sections=[
-                s
-                for s in (
-                    ArchiveSection(
-                        f"Month and day shown ({len(with_day)})",
-                        paper_rows(with_day, site.corpus, here),
-                    ),
-                    ArchiveSection(
-                        f"No date shown ({len(without)})", paper_rows(without, site.corpus, here)
-                    ),
-                )
-                if s.papers
-            ],
+    undated = sorted(by_year.get(UNDATED, []), key=newest_first)
+    pages.update(
+        _archive(
+            site,
+            template,
+            UNDATED,
+            "Year not shown",
+            f"{len(undated)} papers whose listings did not show a publication year. "
+            "They are listed here rather than guessed into a year.",
+            [("Month and day shown" if p.published else "No date shown", p) for p in undated],
         )
     )
     pages[ARCHIVE_INDEX] = env.get_template("archive_index.md.j2").render(
@@ -160,8 +149,34 @@ def archive_pages(site, env: Environment) -> dict[PurePosixPath, str]:
             years=[(str(y), link(ARCHIVE_INDEX, archive_path(y)), len(by_year[y])) for y in years],
             undated=(link(ARCHIVE_INDEX, archive_path(UNDATED)), len(undated)),
             total=len(site.corpus.papers),
+            listings_href=link(ARCHIVE_INDEX, LISTINGS_INDEX),
         )
     )
+    return pages
+
+
+def _archive(
+    site: SiteInput,
+    template,
+    year: int | str,
+    heading: str,
+    intro: str,
+    rows: list[tuple[str, Paper]],
+) -> dict[PurePosixPath, str]:
+    chunks = [rows[i : i + PAGE_SIZE] for i in range(0, len(rows), PAGE_SIZE)] or [[]]
+    pages: dict[PurePosixPath, str] = {}
+    for number, chunk in enumerate(chunks, start=1):
+        here = archive_path(year, number)
+        title = heading if number == 1 else f"{heading} (page {number})"
+        pages[here] = template.render(
+            ArchiveContext(
+                front_matter=front_matter({"title": title}),
+                heading=heading,
+                intro=intro,
+                rows=[paper_row(paper, here, section=section) for section, paper in chunk],
+                pager=pager(number, len(chunks), here, lambda n: archive_path(year, n)),
+            )
+        )
     return pages
 
 
@@ -175,7 +190,7 @@ class Highlight:
     figure: str
 
 
-def newest_dump_papers(site) -> tuple[str | None, list[Paper]]:
+def newest_dump_papers(site: SiteInput) -> tuple[str | None, list[Paper]]:
     """The newest dump (last in dump order) and the papers it was the first to show."""
     if not site.corpus.dumps:
         return None, []
@@ -185,28 +200,29 @@ def newest_dump_papers(site) -> tuple[str | None, list[Paper]]:
     return newest, papers
 
 
-def top_by(site, figure: Callable[[Paper], Snapshot | None], noun: str) -> list[Highlight]:
+def top_by(
+    site: SiteInput, figure: Callable[[Paper], Snapshot | None], noun: str
+) -> list[Highlight]:
     """The papers with the highest latest figure, each with the dump that showed it."""
     scored = [(snap, paper) for paper in site.corpus.papers.values() if (snap := figure(paper))]
     scored.sort(key=lambda item: (-item[0].value, item[1].slug))
-    captured = {dump.path: dump.captured for dump in site.corpus.dumps}
 
     def as_of(snap: Snapshot) -> str:
-        day = captured.get(snap.source.path)
-        return md_code(snap.source.path) + (f", saved {day.isoformat()}" if day else "")
+        where = listing_path(listing_slug(snap.source.path))
+        return f"[{md_escape(site.label(snap.source.path))}]({link(HOME, where)})"
 
     return [
         Highlight(
             md_escape(paper.title),
             link(HOME, paper_path(paper.slug)),
-            f"{snap.value} {noun}{'s' if snap.value != 1 else ''} (as of {as_of(snap)})",
+            f"{format_count(snap.value, noun)} in {as_of(snap)}",
         )
         for snap, paper in scored[:HIGHLIGHTS]
         if snap.value > 0
     ]
 
 
-def home_highlights(site) -> dict[str, object]:
+def home_highlights(site: SiteInput) -> dict[str, object]:
     newest, new_papers = newest_dump_papers(site)
     areas = [rule for rule in site.taxonomy.topics if rule.parent is None]
     topic_counts = sorted(
@@ -221,12 +237,24 @@ def home_highlights(site) -> dict[str, object]:
     if "year not shown" in years:
         year_rows.append(("year not shown", years["year not shown"]))
     return {
-        "newest_dump": md_code(newest) if newest is not None else None,
+        "newest_dump": (
+            f"[{md_escape(site.label(newest))}]({link(HOME, listing_path(listing_slug(newest)))})"
+            if newest is not None
+            else None
+        ),
         "new_papers": [
             Highlight(md_escape(p.title), link(HOME, paper_path(p.slug)), "")
             for p in new_papers[:HIGHLIGHTS]
         ],
-        "new_count": len(new_papers),
+        "new_count": format_count(len(new_papers), "paper"),
+        "new_shown": len(new_papers[:HIGHLIGHTS]) if len(new_papers) > HIGHLIGHTS else None,
+        "listings": [
+            (md_escape(dump.label), link(HOME, listing_path(listing_slug(dump.path))))
+            for dump in reversed(site.corpus.dumps)
+        ],
+        "listings_href": link(HOME, LISTINGS_INDEX),
+        "topics_href": link(HOME, TOPICS_INDEX),
+        "health_href": link(HOME, HEALTH),
         "most_upvoted": top_by(site, lambda p: p.latest_upvotes, "upvote"),
         "most_discussed": top_by(site, lambda p: p.latest_comments, "comment"),
         "topic_chart": bar_chart("chart-topics", "Papers per area", topic_counts),
@@ -237,6 +265,110 @@ def home_highlights(site) -> dict[str, object]:
     }
 
 
+# --- listing pages: each dump's page, as captured ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRow:
+    number: int
+    """The paper's place on the listing."""
+    title: str
+    href: str
+    figures: str
+    """What the listing showed of the paper: its counts there, and if it was new there."""
+
+
+class ListingContext(TypedDict):
+    front_matter: str
+    heading: str
+    facts: list[str]
+    rows: list[ListingRow]
+    index_href: str
+    pager: Pager | None
+
+
+class ListingsIndexContext(TypedDict):
+    front_matter: str
+    rows: list[tuple[str, str, int, int, str]]
+    """Label, link, papers, papers seen there first, capture date."""
+
+
+def listing_pages(site: SiteInput, env: Environment) -> dict[PurePosixPath, str]:
+    """A page per dump (pages, for a long one): the papers it showed, in its order, with
+    the counts it showed (the atlas's answer to Hugging Face's daily, weekly, monthly and
+    search pages); and an index of them, newest first."""
+    slug_at = {
+        source: paper.slug for paper in site.corpus.papers.values() for source in paper.sources
+    }
+    template = env.get_template("listing.md.j2")
+    pages: dict[PurePosixPath, str] = {}
+    index_rows: list[tuple[str, str, int, int, str]] = []
+    for dump in site.corpus.dumps:
+        slug = listing_slug(dump.path)
+        shown: list[tuple[Paper, list[str]]] = []
+        seen: set[str] = set()
+        for entry in dump.entries:
+            paper = site.corpus.papers[slug_at[entry.source]]
+            if paper.slug in seen:  # a card printed twice
+                continue
+            seen.add(paper.slug)
+            figures = [
+                format_count(entry.upvotes, "upvote"),
+                format_count(entry.comments, "comment"),
+                format_count(entry.github_stars, "GitHub star"),
+                "first seen here" if paper.first_seen.path == dump.path else "",
+            ]
+            shown.append((paper, [f for f in figures if f]))
+        new = sum(1 for paper, _ in shown if paper.first_seen.path == dump.path)
+        facts = []  # the kind, the period and a search's query are in the heading
+        if dump.captured:
+            facts.append(f"captured {dump.captured.isoformat()}")
+        facts.append(
+            f"{format_count(len(shown), 'paper')} in the order the page showed them, "
+            f"{new} seen here first"
+        )
+        chunks = [shown[i : i + PAGE_SIZE] for i in range(0, len(shown), PAGE_SIZE)] or [[]]
+        for number, chunk in enumerate(chunks, start=1):
+            here = listing_path(slug, number)
+            first = (number - 1) * PAGE_SIZE + 1
+            rows = [
+                ListingRow(
+                    first + offset,
+                    md_escape(paper.title),
+                    link(here, paper_path(paper.slug)),
+                    " · ".join(figures),
+                )
+                for offset, (paper, figures) in enumerate(chunk)
+            ]
+            title = dump.label if number == 1 else f"{dump.label} (page {number})"
+            pages[here] = template.render(
+                ListingContext(
+                    front_matter=front_matter({"title": html_text(title)}),
+                    heading=md_escape(dump.title),
+                    facts=facts,
+                    rows=rows,
+                    index_href=link(here, LISTINGS_INDEX),
+                    pager=pager(number, len(chunks), here, lambda n, s=slug: listing_path(s, n)),
+                )
+            )
+        index_rows.append(
+            (
+                md_escape(dump.title),
+                link(LISTINGS_INDEX, listing_path(slug)),
+                len(shown),
+                new,
+                dump.captured.isoformat() if dump.captured else "",
+            )
+        )
+    pages[LISTINGS_INDEX] = env.get_template("listings_index.md.j2").render(
+        ListingsIndexContext(
+            front_matter=front_matter({"title": "Listings"}),
+            rows=list(reversed(index_rows)),
+        )
+    )
+    return pages
+
+
 # --- exports and feeds ---------------------------------------------------------------------
 
 
@@ -245,7 +377,7 @@ def newest_first_seen(papers: Iterable[Paper], dump_order: dict[str, int]) -> li
     return sorted(papers, key=lambda p: (-dump_order[p.first_seen.path], p.first_seen.line, p.slug))
 
 
-def export_files(site) -> dict[PurePosixPath, str]:
+def export_files(site: SiteInput) -> dict[PurePosixPath, str]:
     corpus = site.corpus
     papers = list(corpus.papers.values())
     topics = {slug: [m.topic for m in matches] for slug, matches in site.assignments.items()}
@@ -254,12 +386,10 @@ def export_files(site) -> dict[PurePosixPath, str]:
         return page_url(site, paper.slug)
 
     files = {
-        PurePosixPath("exports", "papers.json"): exports.papers_json(
-            papers, topics, url, [d.path for d in corpus.dumps]
-        ),
-        PurePosixPath("exports", "papers.schema.json"): exports.schema_json(),
-        PurePosixPath("exports", "papers.csv"): exports.papers_csv(papers, topics, url),
-        PurePosixPath("exports", "papers.bib"): "\n".join(paper_bibtex(site, p) for p in papers),
+        PAPERS_JSON: exports.papers_json(papers, topics, url, [d.path for d in corpus.dumps]),
+        PAPERS_SCHEMA: exports.schema_json(),
+        PAPERS_CSV: exports.papers_csv(papers, topics, url),
+        PAPERS_BIB: "\n".join(paper_bibtex(site, p) for p in papers),
     }
     for rule in site.taxonomy.topics:
         members = [corpus.papers[slug] for slug in site.members[rule.slug]]
@@ -283,18 +413,18 @@ def export_files(site) -> dict[PurePosixPath, str]:
 
     files[SITE_FEED] = exports.rss_feed(
         title="Paper Atlas",
-        link=site_link(site, ""),
+        link=site_link(site, HOME),
         description="Papers as they are added to the atlas, newest first.",
-        feed_url=site_link(site, str(SITE_FEED)),
+        feed_url=site_link(site, SITE_FEED),
         items=items(papers),
     )
     for rule in site.taxonomy.topics:
         members = [corpus.papers[slug] for slug in site.members[rule.slug]]
         files[topic_feed_path(rule.slug)] = exports.rss_feed(
             title=f"Paper Atlas: {rule.name}",
-            link=site_link(site, f"topics/{rule.slug}/"),
+            link=site_link(site, topic_path(rule.slug)),
             description=rule.description or rule.name,
-            feed_url=site_link(site, str(topic_feed_path(rule.slug))),
+            feed_url=site_link(site, topic_feed_path(rule.slug)),
             items=items(members),
         )
     return files
@@ -310,15 +440,15 @@ class ExportsContext(TypedDict):
     """The feed length, when feeds hold fewer papers than the atlas."""
 
 
-def exports_page(site, env: Environment) -> str:
+def exports_page(site: SiteInput, env: Environment) -> str:
     here = EXPORTS_PAGE
     n = len(site.corpus.papers)
     capped = n > FEED_ITEMS  # the site feed holds every paper, so it is cut first
     files = [
-        ("papers.json", "papers.json", f"every record with all its fields ({n} papers)"),
-        ("papers.schema.json", "papers.schema.json", "the JSON Schema of papers.json"),
-        ("papers.csv", "papers.csv", f"one row per paper ({n} rows), for spreadsheets"),
-        ("papers.bib", "papers.bib", f"a BibTeX `@misc` entry per paper ({n} entries)"),
+        ("papers.json", link(here, PAPERS_JSON), f"every record with all its fields ({n} papers)"),
+        ("papers.schema.json", link(here, PAPERS_SCHEMA), "the JSON Schema of papers.json"),
+        ("papers.csv", link(here, PAPERS_CSV), f"one row per paper ({n} rows), for spreadsheets"),
+        ("papers.bib", link(here, PAPERS_BIB), f"a BibTeX `@misc` entry per paper ({n} entries)"),
         (
             "Site feed (RSS)",
             link(here, SITE_FEED),
@@ -348,8 +478,9 @@ def exports_page(site, env: Environment) -> str:
     )
 
 
-def render_listings(site, env: Environment) -> dict[PurePosixPath, str]:
+def render_listings(site: SiteInput, env: Environment) -> dict[PurePosixPath, str]:
     pages = archive_pages(site, env)
+    pages.update(listing_pages(site, env))
     pages[EXPORTS_PAGE] = exports_page(site, env)
     pages.update(export_files(site))
     return pages
@@ -361,7 +492,7 @@ def topic_feed_link(slug: str) -> str:
     return str(topic_feed_path(slug))
 
 
-def archive_nav(site) -> list[object]:
+def archive_nav(site: SiteInput) -> list[object]:
     by_year = years_of(site.corpus.papers.values())
     years = sorted((y for y in by_year if y != UNDATED), reverse=True)
     return [

@@ -32,9 +32,24 @@ except ImportError:  # pragma: no cover - Windows: no flock; builds are not seri
 
 log = logging.getLogger(__name__)
 
-WAIT_SECONDS = float(os.environ.get("PAPER_ATLAS_LOCK_WAIT", "600"))
-"""How long a second build waits for the first; a `mkdocs build` of 30,000 papers takes
-a few minutes."""
+WAIT_SECONDS = 600.0
+"""How long a second build waits for the first (`PAPER_ATLAS_LOCK_WAIT` overrides it); a
+`mkdocs build` of 30,000 papers takes a few minutes."""
+
+
+def wait_seconds() -> float:
+    value = os.environ.get("PAPER_ATLAS_LOCK_WAIT")
+    if value is None:
+        return WAIT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise OutputError(f"PAPER_ATLAS_LOCK_WAIT={value!r} is not a number of seconds")
+    return seconds
+
+
 ENV = "PAPER_ATLAS_LOCK"
 
 _held: dict[Path, list[int]] = {}
@@ -42,7 +57,10 @@ _held: dict[Path, list[int]] = {}
 
 
 def lock_path(out: Path) -> Path:
-    out = out.resolve()
+    try:
+        out = out.resolve()
+    except (OSError, RuntimeError):
+        out = out.absolute()
     return out.parent / f".{out.name}.lock"
 
 
@@ -85,9 +103,12 @@ def acquire(out: Path, wait: float | None = None) -> None:
     if fcntl is None or _handed_down(path):
         _held[path] = [-1, 1]
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    deadline = time.monotonic() + (WAIT_SECONDS if wait is None else wait)
+    deadline = time.monotonic() + (wait_seconds() if wait is None else wait)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OutputError(f"cannot create the build lock '{path}': {exc.strerror}") from None
     announced = False
     while True:
         try:
@@ -130,3 +151,15 @@ def release(out: Path) -> None:
 def handover_env(out: Path) -> dict[str, str]:
     """Environment for a child process that may use the lock this process holds."""
     return {**os.environ, ENV: f"{lock_path(out)}:{os.getpid()}"}
+
+
+def die_with_parent() -> None:
+    """For a child process (`preexec_fn`): be killed when the parent dies, however it
+    dies. A `mkdocs build` left running after `generator site` was killed would write
+    build/docs with the lock gone (Linux only; elsewhere a no-op)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except (AttributeError, OSError):
+        pass

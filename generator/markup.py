@@ -1,5 +1,5 @@
-"""Markdown building blocks shared by every page: paths, links, escaping, front matter
-and paper rows. Pure."""
+"""Markdown building blocks shared by every page: escaping, front matter and paper rows.
+Pure. (Paths and links are `routes`'.)"""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 import yaml
 
 from .models import Corpus, Paper
+from .routes import link, paper_path
 
 # Every character that means something to Python-Markdown or the extensions in mkdocs.yml,
 # written as an HTML character reference: the browser shows it as written and no Markdown
@@ -45,36 +46,6 @@ _BLOCK_STARTS = frozenset("-+!?:/%@")
 `!!!` admonitions, `???` collapsibles, `:` definitions and `///` blocks of the extensions
 a Material site enables. Every text is written as one line, so only its start matters."""
 _WHITESPACE_RE = re.compile(r"\s+")
-
-
-@cache
-def paper_path(slug: str) -> PurePosixPath:
-    return PurePosixPath("papers", f"{slug}.md")
-
-
-@cache
-def topic_path(slug: str) -> PurePosixPath:
-    """`topics/<slug>/index.md`: an index page, so that Material's `navigation.indexes`
-    makes it the page of its nav section (the URL is `/topics/<slug>/` either way)."""
-    return PurePosixPath("topics", slug, "index.md")
-
-
-TOPICS_INDEX = PurePosixPath("topics", "index.md")
-HOME = PurePosixPath("index.md")
-HEALTH = PurePosixPath("health.md")
-
-
-def link(source: PurePosixPath, target: PurePosixPath) -> str:
-    """The relative Markdown link from one generated page to another (MkDocs checks it).
-    Pure string work: `posixpath.relpath` asks the OS for the working directory on every
-    call, a quarter of the render time."""
-    here, there = source.parts[:-1], target.parts
-    if here == there[:-1]:  # paper to paper, the most common link by far
-        return there[-1]
-    common = 0
-    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
-        common += 1
-    return "/".join([".."] * (len(here) - common) + list(there[common:]))
 
 
 def md_escape(text: str) -> str:
@@ -196,11 +167,16 @@ def format_count(n: int | None, singular: str, plural: str | None = None) -> str
 
 @dataclass(frozen=True, slots=True)
 class PaperRow:
-    """One line of a paper list."""
+    """One line of a paper list: a link, what is known of the paper, a one-line snippet,
+    and the values the page's script sorts and filters by (`attrs`, an attr_list)."""
 
     title: str
     href: str
     details: str
+    snippet: str = ""
+    attrs: str = ""
+    section: str = ""
+    """The heading this row goes under (an archive's month), if the list has headings."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,21 +188,114 @@ class TopicRow:
     depth: int
 
 
-def paper_rows(slugs: tuple[str, ...], corpus: Corpus, here: PurePosixPath) -> list[PaperRow]:
-    """Newest first; papers whose year is unknown after dated ones; then by title."""
+def paper_rows(
+    slugs: tuple[str, ...],
+    corpus: Corpus,
+    here: PurePosixPath,
+    topics_of: Mapping[str, Sequence[str]] | None = None,
+) -> list[PaperRow]:
+    """Newest first; papers whose year is unknown after dated ones; then by title. With
+    `topics_of` (paper slug → topic slugs), each row carries a snippet and the data a
+    topic page's script sorts and filters by."""
     papers = [corpus.papers[slug] for slug in slugs]
-    papers.sort(key=_newest_first)
-    return [
-        PaperRow(
-            title=md_escape(p.title),
-            href=link(here, paper_path(p.slug)),
-            details=_row_details(p),
-        )
-        for p in papers
-    ]
+    papers.sort(key=newest_first)
+    return [paper_row(p, here, topics_of) for p in papers]
 
 
-def _newest_first(paper: Paper) -> tuple[int, int, int, int, str]:
+def paper_row(
+    paper: Paper,
+    here: PurePosixPath,
+    topics_of: Mapping[str, Sequence[str]] | None = None,
+    section: str = "",
+) -> PaperRow:
+    return PaperRow(
+        title=md_escape(paper.title),
+        href=link(here, paper_path(paper.slug)),
+        details=row_details(paper),
+        snippet=md_escape(snippet(paper.abstract)) if topics_of is not None else "",
+        attrs=_row_attrs(paper, topics_of.get(paper.slug, ())) if topics_of is not None else "",
+        section=section,
+    )
+
+
+SNIPPET_CHARS = 220
+
+
+def snippet(abstract: str | None) -> str:
+    """The abstract's first sentence, cut at a word near `SNIPPET_CHARS`."""
+    if not abstract:
+        return ""
+    text = " ".join(abstract.split())
+    match = _FIRST_SENTENCE_RE.match(text)
+    first = match.group(0) if match else text
+    if len(first) <= SNIPPET_CHARS:
+        return first
+    return first[:SNIPPET_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+_FIRST_SENTENCE_RE = re.compile(r".+?[.!?](?=\s+[A-Z(\[]|$)")
+
+
+def sort_date(paper: Paper) -> str:
+    """A paper's date as the page's script sorts it: `YYYY-MM-DD`, `0000-MM-DD` when the
+    year is unknown, empty when no date is."""
+    date = paper.published
+    if date is None:
+        return ""
+    return f"{date.year or 0:04d}-{date.month:02d}-{date.day:02d}"
+
+
+def _row_attrs(paper: Paper, topics: Sequence[str]) -> str:
+    upvotes = paper.latest_upvotes.value if paper.latest_upvotes else 0
+    comments = paper.latest_comments.value if paper.latest_comments else 0
+    year = paper.published.year if paper.published and paper.published.year else ""
+    return (
+        f'{{ data-date="{sort_date(paper)}" data-year="{year}" data-upvotes="{upvotes}" '
+        f'data-comments="{comments}" data-topics="{" ".join(topics)}" }}'
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where a page is among the pages of one long list, and links to the others."""
+
+    number: int
+    count: int
+    links: list[tuple[str, str | None]]
+    """(label, href) for first, previous, nearby, next and last pages; href None for the
+    current page and for gaps (`…`)."""
+
+
+PAGE_SIZE = 200
+"""Papers per page of a long list: a topic page of 200 papers with snippets is about
+130 KB of HTML (seed site), well under the 300 KB every page of the site keeps to."""
+
+
+def pages_of(rows: Sequence[PaperRow], size: int = PAGE_SIZE) -> list[Sequence[PaperRow]]:
+    """The rows split into pages; one (maybe empty) page when there are few."""
+    return [rows[i : i + size] for i in range(0, len(rows), size)] or [rows]
+
+
+def pager(number: int, count: int, here: PurePosixPath, path_of) -> Pager | None:
+    """Links from page `number` of `count` (paths from `path_of(n)`); None for one page."""
+    if count <= 1:
+        return None
+    shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
+    links: list[tuple[str, str | None]] = []
+    if number > 1:
+        links.append(("‹ Previous", link(here, path_of(number - 1))))
+    previous = 0
+    for n in shown:
+        if n - previous > 1:
+            links.append(("…", None))
+        links.append((str(n), None if n == number else link(here, path_of(n))))
+        previous = n
+    if number < count:
+        links.append(("Next ›", link(here, path_of(number + 1))))
+    return Pager(number=number, count=count, links=links)
+
+
+def newest_first(paper: Paper) -> tuple[int, int, int, int, str]:
     date = paper.published
     if date is None:
         return (2, 0, 0, 0, paper.key)
@@ -235,10 +304,12 @@ def _newest_first(paper: Paper) -> tuple[int, int, int, int, str]:
     return (0, -date.year, -date.month, -date.day, paper.key)
 
 
-def _row_details(paper: Paper) -> str:
-    parts = [paper.published.display() if paper.published else "date not shown"]
+def row_details(paper: Paper, *, escape: bool = True) -> str:
+    """What a paper list shows beside a title: date, organisation or author count, and
+    the latest counts. Markdown, or plain text with `escape=False`."""
+    parts = [paper.published.display()] if paper.published else []
     if paper.organisation:
-        parts.append(md_escape(paper.organisation))
+        parts.append(md_escape(paper.organisation) if escape else paper.organisation)
     elif paper.authors is not None:
         parts.append(format_count(paper.authors, "author"))
     if paper.latest_upvotes is not None:

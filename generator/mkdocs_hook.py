@@ -10,6 +10,7 @@ that `serve` triggers on its own output finds nothing to do and the reload loop 
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -43,13 +44,31 @@ def _unlock() -> None:
         _locked = None
 
 
+_command: str | None = None
+
+
+def on_startup(command, dirty):
+    """Remember whether this is `mkdocs serve`: it sets `site_url` to the local server's
+    address, which must never reach a feed, an export or a citation."""
+    global _command
+    _command = command
+
+
+def published_url(config) -> str | None:
+    """The site's published URL: `site_url` (from `SITE_URL`), except under `mkdocs
+    serve`, where only `SITE_URL` itself counts."""
+    if _command == "serve":
+        return os.environ.get("SITE_URL") or None
+    return config.site_url or None
+
+
 def on_config(config):
     global _locked
     root = Path(config.config_file_path).resolve().parent
     # Strict builds generate strictly: a warning aborts before build/docs is touched,
     # instead of failing MkDocs after the tree (and the site) were replaced.
     settings = default_settings(
-        root, out=Path(config.docs_dir), site_url=config.site_url, strict=bool(config.strict)
+        root, out=Path(config.docs_dir), site_url=published_url(config), strict=bool(config.strict)
     )
     _unlock()  # a rebuild of `mkdocs serve` after a failed one
     try:

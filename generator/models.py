@@ -6,6 +6,12 @@ import datetime
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # types only: these modules import this one
+    from .config import Taxonomy
+    from .related import Related
+    from .topics import TopicMatch
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -108,6 +114,17 @@ class Entry:
     capture kept them: Markdown and text-browser captures do, a browser copy does not."""
 
 
+KINDS = {
+    "daily": "Daily papers",
+    "weekly": "Weekly papers",
+    "monthly": "Monthly papers",
+    "trending": "Trending papers",
+    "search": "Search results",
+    "listing": "Papers listing",
+}
+"""Hugging Face's listing pages, and `listing` for a page that does not say which it is."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DumpReport:
     """What parsing one dump found, line by line."""
@@ -119,7 +136,14 @@ class DumpReport:
     query: str | None = None
     """The search query a search page echoed above its results."""
     captured: datetime.date | None = None
-    """When the page was saved, if the dump's file name says (`2026-11-23_daily.txt`)."""
+    """When the page was saved: a date in the dump's file name (`2026-11-23_daily.txt`),
+    else the capture tool's own record of it (`created:`, `retrieved:` front matter)."""
+    kind: str = "listing"
+    """What the page is (`KINDS`), as its URL or its own heading says; `listing` when
+    neither does."""
+    period: str | None = None
+    """The day, week or month the page lists, as its URL names it (`Jan 20, 2026`,
+    `week 12 of 2024`, `March 2024`); else the date the page shows, if any."""
     entries: tuple[Entry, ...]
     diagnostics: tuple[Diagnostic, ...]
     line_kinds: tuple[LineKind, ...]
@@ -127,6 +151,22 @@ class DumpReport:
 
     def count(self, kind: LineKind) -> int:
         return sum(1 for k in self.line_kinds if k is kind)
+
+    @property
+    def title(self) -> str:
+        """What a reader calls the page: `Daily papers, Nov 3`, `Search for “rlhf”`."""
+        if self.kind == "search":
+            return f"Search for “{self.query}”" if self.query else "Search results"
+        name = KINDS.get(self.kind, KINDS["listing"])
+        period = self.period or (self.page_date.display() if self.page_date else None)
+        return f"{name}, {period}" if period and self.kind != "trending" else name
+
+    @property
+    def label(self) -> str:
+        """The title and, when known, the day the page was saved."""
+        if self.captured is None:
+            return self.title
+        return f"{self.title} · captured {self.captured.isoformat()}"
 
     @property
     def chrome_lines(self) -> int:
@@ -225,3 +265,32 @@ class Corpus:
     """Merge findings (conflicts, duplicates); parse findings stay on each dump."""
     new_slugs: tuple[SlugRecord, ...] = field(default=())
     """URLs given in this build to papers the slug ledger did not know yet."""
+    moved: Mapping[str, str] = field(default_factory=dict)
+    """Recorded slugs whose paper was merged into another: old slug → its slug now."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInput:
+    """Everything the render stage reads: the merged corpus and what was computed from it."""
+
+    corpus: Corpus
+    taxonomy: Taxonomy
+    assignments: Mapping[str, tuple[TopicMatch, ...]]
+    """Paper slug → the topics it was filed under, most specific first."""
+    members: Mapping[str, tuple[str, ...]]
+    """Topic slug → paper slugs, including `UNCLASSIFIED`."""
+    related: Mapping[str, tuple[Related, ...]]
+    site_url: str | None = None
+    """The published site's URL (`SITE_URL`), for links that leave the site (feeds,
+    exports, citations); never a local server's."""
+    bibtex: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """Paper slug → its BibTeX entry, filled on first use: the paper page, `papers.bib`
+    and the topic `.bib` files share one entry."""
+    dump_by_path: dict[str, DumpReport] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.dump_by_path.update((dump.path, dump) for dump in self.corpus.dumps)
+
+    def label(self, path: str) -> str:
+        """What a reader calls the listing a dump holds (`Daily papers, Nov 3`)."""
+        return self.dump_by_path[path].label

@@ -7,49 +7,57 @@ colons, quotes and `---`.
 
 from __future__ import annotations
 
+import html
+import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TypedDict
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .config import UNCLASSIFIED, Taxonomy, TopicRule
+from .config import UNCLASSIFIED, TopicRule
 from .exports import arxiv_links, title_query
-from .listings import (
-    EXPORTS_PAGE,
-    archive_nav,
-    home_highlights,
-    paper_bibtex,
-    render_listings,
-    topic_feed_link,
-)
+from .listings import archive_nav, home_highlights, paper_bibtex, render_listings, topic_feed_link
 from .markup import (
-    HEALTH,
-    HOME,
-    TOPICS_INDEX,
+    PAGE_SIZE,
+    Pager,
     PaperRow,
     TopicRow,
     format_count,
     front_matter,
     html_text,
-    link,
     md_code,
     md_escape,
-    paper_path,
+    newest_first,
+    pager,
     paper_rows,
-    topic_path,
+    row_details,
+    snippet,
+    sort_date,
 )
-from .models import Corpus, DumpReport, Level, LineKind, Paper
-from .related import Related
-from .topics import TopicMatch, top_phrases
-
-SEARCH_PAGE = PurePosixPath("search.md")
-"""Pagefind's search UI; the header's search form opens it with `?q=`."""
-NAV_FILE = PurePosixPath(".nav.yml")
-"""A dotfile, so MkDocs does not copy it into the site; the hook reads it into `nav`."""
+from .models import DumpReport, Level, LineKind, Paper, SiteInput
+from .routes import (
+    ARCHIVE_INDEX,
+    EXPORTS_PAGE,
+    HEALTH,
+    HOME,
+    LISTINGS_INDEX,
+    NAV_FILE,
+    PAGEFIND,
+    SEARCH_PAGE,
+    TOPICS_INDEX,
+    link,
+    listing_path,
+    listing_slug,
+    paper_path,
+    relative_url,
+    topic_data_path,
+    topic_path,
+    url_path,
+)
+from .topics import top_phrases
 
 SEARCH_LINKS = (
     ("Hugging Face Papers", "https://huggingface.co/papers?q={q}"),
@@ -93,6 +101,12 @@ class TopicContext(TypedDict):
     parent: TopicRow | None
     children: list[TopicRow]
     papers: list[PaperRow]
+    """This page's papers."""
+    total: int
+    pager: Pager | None
+    controls: str
+    first_href: str
+    """Link to the topic's first page, from the pages after it."""
 
 
 class TopicsIndexContext(TypedDict):
@@ -109,7 +123,6 @@ class HomeContext(TypedDict):
     dumps: int
     classified: int
     top_topics: list[TopicRow]
-    dump_names: list[str]
     highlights: dict[str, object]
 
 
@@ -133,35 +146,32 @@ def make_environment() -> Environment:
     return env
 
 
-@dataclass(frozen=True, slots=True)
-class SiteInput:
-    corpus: Corpus
-    taxonomy: Taxonomy
-    assignments: Mapping[str, tuple[TopicMatch, ...]]
-    members: Mapping[str, tuple[str, ...]]
-    """Topic slug → paper slugs, including `UNCLASSIFIED`."""
-    related: Mapping[str, tuple[Related, ...]]
-    site_url: str | None = None
-    """The published site's URL, for links that leave the site (feeds, exports)."""
-    bibtex: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
-    """Paper slug → its BibTeX entry, filled on first use: the paper page, `papers.bib`
-    and the topic `.bib` files share one entry."""
-
-
 def render_site(site: SiteInput) -> dict[PurePosixPath, str]:
     env = make_environment()
-    paper, topic = env.get_template("paper.md.j2"), env.get_template("topic.md.j2")
+    paper = env.get_template("paper.md.j2")
     pages: dict[PurePosixPath, str] = {}
     for slug, record in site.corpus.papers.items():
         pages[paper_path(slug)] = paper.render(paper_context(record, site))
-    for rule in site.taxonomy.topics:
-        pages[topic_path(rule.slug)] = topic.render(topic_context(rule, site))
-    pages[topic_path(UNCLASSIFIED)] = topic.render(unclassified_context(site))
+    pages.update(topic_pages(site, env))
+    for old, new in site.corpus.moved.items():
+        paper_now = site.corpus.papers[new]
+        pages[paper_path(old)] = env.get_template("moved.md.j2").render(
+            front_matter=front_matter({"title": html_text(paper_now.title)}),
+            title=md_escape(paper_now.title),
+            href=link(paper_path(old), paper_path(new)),
+        )
     pages[TOPICS_INDEX] = env.get_template("topics_index.md.j2").render(topics_index_context(site))
     pages[HOME] = env.get_template("home.md.j2").render(home_context(site))
     pages[HEALTH] = env.get_template("health.md.j2").render(health_context(site))
     pages[SEARCH_PAGE] = env.get_template("search.md.j2").render(
-        front_matter=front_matter({"title": "Search", "hide": ["toc"]})
+        # `search`: the header's search box is not shown on the page that has its own.
+        front_matter=front_matter({"title": "Search", "hide": ["toc", "search"]}),
+        # Raw HTML (a <noscript> is not Markdown): URLs as the browser follows them.
+        topics_url=relative_url(SEARCH_PAGE, TOPICS_INDEX),
+        archive_url=relative_url(SEARCH_PAGE, ARCHIVE_INDEX),
+        listings_url=relative_url(SEARCH_PAGE, LISTINGS_INDEX),
+        pagefind_css=relative_url(SEARCH_PAGE, PAGEFIND / "pagefind-ui.css"),
+        pagefind_js=relative_url(SEARCH_PAGE, PAGEFIND / "pagefind-ui.js"),
     )
     pages[NAV_FILE] = render_nav(site)
     pages.update(render_listings(site, env))
@@ -183,7 +193,10 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         for m in matches
     ]
     other = [
-        (md_escape(v.text), ", ".join(md_code(str(s)) for s in v.sources))
+        (
+            md_escape(v.text),
+            "; ".join(dict.fromkeys(md_escape(site.label(s.path)) for s in v.sources)),
+        )
         for v in paper.abstract_variants[1:]
     ]
     query = title_query(paper.title)
@@ -192,12 +205,14 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
             {
                 "title": html_text(paper.title),
                 "description": html_text(_summary(paper.abstract)),
-                # Material's tags plugin shows these; other builders can ignore them.
+                # Shown as links above the title (overrides/partials/tags.html); other
+                # builders read them as plain tags.
                 "tags": [html_text(site.taxonomy.get(m.topic).name) for m in matches],
+                "topic_urls": [url_path(topic_path(m.topic)) for m in matches],
             }
         ),
         title=md_escape(paper.title),
-        metadata=paper_metadata(paper),
+        metadata=paper_metadata(paper, site),
         topics=topics,
         unclassified_href=link(here, topic_path(UNCLASSIFIED)),
         abstract=md_escape(paper.abstract) if paper.abstract else None,
@@ -206,7 +221,10 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         links=[url for url in paper.links if url not in paper.github],
         search_links=[(name, url.format(q=query)) for name, url in SEARCH_LINKS],
         paper_links=_paper_links(paper),
-        sources=[md_code(str(source)) for source in paper.sources],
+        sources=[
+            f"{md_escape(site.label(source.path))}: {md_code(str(source))}"
+            for source in paper.sources
+        ],
         conflicts=[f"{md_code(str(d.source))}: {md_escape(d.message)}" for d in paper.conflicts],
         bibtex=(bib := paper_bibtex(site, paper)),
         fence="`" * max(3, _longest_backtick_run(bib) + 1),
@@ -226,17 +244,16 @@ def _longest_backtick_run(text: str) -> int:
     return max((len(run) for run in re.findall(r"`+", text)), default=0)
 
 
-def paper_metadata(paper: Paper) -> list[str]:
-    """The pieces of the line under the title; unknown values are said to be unknown."""
+def paper_metadata(paper: Paper, site: SiteInput) -> list[str]:
+    """The pieces of the line under the title: only what some listing showed."""
     parts: list[str] = []
-    if paper.published is None:
-        parts.append("Published: date not shown")
-    elif paper.published.year is None:
-        parts.append(f"Published {paper.published.display()} (year not shown)")
-    else:
-        parts.append(f"Published {paper.published.display()}")
+    if paper.published is not None:
+        date = paper.published.display()
+        parts.append(
+            f"Published {date}" if paper.published.year else f"Published {date}, year not shown"
+        )
     if paper.organisation is not None:
-        parts.append(f"Organisation: {md_escape(paper.organisation)}")
+        parts.append(md_escape(paper.organisation))
     if paper.authors is not None:
         parts.append(format_count(paper.authors, "author"))
     for snapshot, noun in (
@@ -244,13 +261,17 @@ def paper_metadata(paper: Paper) -> list[str]:
         (paper.latest_comments, "comment"),
         (paper.latest_stars, "GitHub star"),
     ):
-        if snapshot is not None:
-            parts.append(
-                f"{format_count(snapshot.value, noun)} (as of {md_code(snapshot.source.path)})"
-            )
+        if snapshot is None:
+            continue
+        count = format_count(snapshot.value, noun)
+        if snapshot.source.path != paper.first_seen.path:  # else said once, below
+            count += f" <small>(in {md_escape(site.label(snapshot.source.path))})</small>"
+        parts.append(count)
     if paper.submitted_by is not None:
-        parts.append(f"Submitted by {md_escape(paper.submitted_by)}")
-    parts.append(f"First seen in {md_code(paper.first_seen.path)}")
+        parts.append(f"submitted by {md_escape(paper.submitted_by)}")
+    first = paper.first_seen.path
+    listing = link(paper_path(paper.slug), listing_path(listing_slug(first)))
+    parts.append(f"first seen in [{md_escape(site.label(first))}]({listing})")
     return parts
 
 
@@ -288,38 +309,142 @@ def topic_row(rule: TopicRule, site: SiteInput, here: PurePosixPath, depth: int 
     )
 
 
-def topic_context(rule: TopicRule, site: SiteInput) -> TopicContext:
-    here = topic_path(rule.slug)
-    parent = site.taxonomy.get(rule.parent) if rule.parent else None
-    return TopicContext(
-        front_matter=front_matter(
-            {"title": html_text(rule.name), "feed": topic_feed_link(rule.slug)}
-        ),
-        name=md_escape(rule.name),
-        description=md_escape(rule.description),
-        phrases=[
-            f"“{md_escape(phrase)}” ({format_count(n, 'paper')})"
-            for phrase, n in top_phrases(rule.slug, site.assignments)
-        ],
-        parent=topic_row(parent, site, here) if parent else None,
-        children=[topic_row(child, site, here) for child in site.taxonomy.children(rule.slug)],
-        papers=paper_rows(site.members[rule.slug], site.corpus, here),
+def topic_pages(site: SiteInput, env: Environment) -> dict[PurePosixPath, str]:
+    """Every topic's pages (and Unclassified's): the first with the topic's description
+    and sub-topics, each with up to `PAGE_SIZE` papers, and the topic's papers as data
+    for the page's sort and filter script."""
+    pages: dict[PurePosixPath, str] = {}
+    template = env.get_template("topic.md.j2")
+    for rule in site.taxonomy.topics:
+        parent = site.taxonomy.get(rule.parent) if rule.parent else None
+        here = topic_path(rule.slug)
+        pages.update(
+            _topic_pages(
+                site,
+                template,
+                rule.slug,
+                name=rule.name,
+                description=md_escape(rule.description),
+                phrases=[
+                    f"“{md_escape(phrase)}” ({format_count(n, 'paper')})"
+                    for phrase, n in top_phrases(rule.slug, site.assignments)
+                ],
+                parent=topic_row(parent, site, here) if parent else None,
+                children=[
+                    topic_row(child, site, here) for child in site.taxonomy.children(rule.slug)
+                ],
+                feed=True,
+            )
+        )
+    pages.update(
+        _topic_pages(
+            site,
+            template,
+            UNCLASSIFIED,
+            name="Unclassified",
+            description=(
+                "Papers that match no topic rule in `content/topics.yml`. Each one is a hint "
+                "that the taxonomy misses a phrase or a topic."
+            ),
+            phrases=[],
+            parent=None,
+            children=[],
+            feed=False,
+        )
+    )
+    return pages
+
+
+def _topic_pages(
+    site: SiteInput,
+    template,
+    slug: str,
+    *,
+    name: str,
+    description: str,
+    phrases: list[str],
+    parent: TopicRow | None,
+    children: list[TopicRow],
+    feed: bool,
+) -> dict[PurePosixPath, str]:
+    members = site.members[slug]
+    topics_of = {s: [m.topic for m in site.assignments.get(s, ())] for s in members}
+    ordered = sorted(members, key=lambda s: newest_first(site.corpus.papers[s]))
+    chunks = [ordered[i : i + PAGE_SIZE] for i in range(0, len(ordered), PAGE_SIZE)] or [[]]
+    below = sorted(
+        {t for s in members for t in topics_of[s] if t != slug and slug in _ancestors(site, t)}
+    )
+    filters = [(t, site.taxonomy.get(t).name) for t in below]
+    pages: dict[PurePosixPath, str] = {}
+    data = topic_data_path(slug)
+    for number, chunk in enumerate(chunks, start=1):
+        here = topic_path(slug, number)
+        matter: dict[str, str | list[str]] = {
+            "title": html_text(name if number == 1 else f"{name} (page {number})")
+        }
+        if feed:
+            matter["feed"] = topic_feed_link(slug)
+        pages[here] = template.render(
+            TopicContext(
+                front_matter=front_matter(matter),
+                name=md_escape(name),
+                description=description,
+                phrases=phrases if number == 1 else [],
+                parent=parent if number == 1 else None,
+                children=children if number == 1 else [],
+                papers=paper_rows(tuple(chunk), site.corpus, here, topics_of),
+                total=len(members),
+                pager=pager(number, len(chunks), here, lambda n: topic_path(slug, n)),
+                controls=_list_controls(here, data, filters, len(chunks)),
+                first_href=link(here, topic_path(slug)) if number > 1 else "",
+            )
+        )
+    pages[data] = topic_data(site, slug, ordered, topics_of)
+    return pages
+
+
+def _ancestors(site: SiteInput, slug: str) -> tuple[str, ...]:
+    return () if slug == UNCLASSIFIED else site.taxonomy.ancestors(slug)
+
+
+def _list_controls(here: PurePosixPath, data: PurePosixPath, filters, pages: int) -> str:
+    """The (hidden) box the page's script fills with sort and filter controls; without
+    JavaScript the list stays as written, newest first."""
+    attrs = {
+        "class": "atlas-list-controls",
+        "data-src": relative_url(here, data),
+        "data-pages": str(pages),
+        "data-topics": json.dumps(filters, ensure_ascii=False),
+    }
+    text = " ".join(f'{key}="{html.escape(value, quote=True)}"' for key, value in attrs.items())
+    return f"<div {text} hidden></div>"
+
+
+def topic_data(site: SiteInput, slug: str, ordered: list[str], topics_of) -> str:
+    """A topic's papers for its pages' script, newest first: what a row shows and what it
+    sorts and filters by. URLs are relative to this file."""
+    data = topic_data_path(slug)
+    rows = []
+    for paper_slug in ordered:
+        paper = site.corpus.papers[paper_slug]
+        rows.append(
+            [
+                paper.title,
+                relative_url(data, paper_path(paper_slug)),
+                row_details(paper, escape=False),
+                snippet(paper.abstract),
+                sort_date(paper),
+                paper.latest_upvotes.value if paper.latest_upvotes else 0,
+                paper.latest_comments.value if paper.latest_comments else 0,
+                topics_of[paper_slug],
+            ]
+        )
+    return json.dumps(
+        {"fields": TOPIC_DATA_FIELDS, "papers": rows}, ensure_ascii=False, separators=(",", ":")
     )
 
 
-def unclassified_context(site: SiteInput) -> TopicContext:
-    return TopicContext(
-        front_matter=front_matter({"title": "Unclassified"}),
-        name="Unclassified",
-        phrases=[],
-        description=(
-            "Papers that match no topic rule in `content/topics.yml`. Each one is a hint "
-            "that the taxonomy misses a phrase or a topic."
-        ),
-        parent=None,
-        children=[],
-        papers=paper_rows(site.members[UNCLASSIFIED], site.corpus, topic_path(UNCLASSIFIED)),
-    )
+TOPIC_DATA_FIELDS = ["title", "url", "details", "snippet", "date", "upvotes", "comments", "topics"]
 
 
 def topic_tree(site: SiteInput, here: PurePosixPath) -> list[TopicRow]:
@@ -363,25 +488,25 @@ def home_context(site: SiteInput) -> HomeContext:
         dumps=len(site.corpus.dumps),
         classified=len(site.corpus.papers) - len(site.members[UNCLASSIFIED]),
         top_topics=rows,
-        dump_names=[md_code(d.path) for d in site.corpus.dumps],
         highlights=home_highlights(site),
     )
 
 
 def dump_row(dump: DumpReport, papers_from: int) -> dict[str, object]:
+    listing = link(HEALTH, listing_path(listing_slug(dump.path)))
+    errors = sum(1 for d in dump.diagnostics if d.level is Level.ERROR)
+    warnings = sum(1 for d in dump.diagnostics if d.level is Level.WARNING)
     return {
-        "path": md_code(dump.path),
-        "layout": dump.layout
-        + (f"; search page for “{md_escape(dump.query)}”" if dump.query else ""),
+        "listing": f"[{md_escape(dump.label)}]({listing})<br>{md_code(dump.path)}",
+        "layout": md_escape(dump.layout),
         "lines": dump.line_count,
-        "entries": len(dump.entries),
-        "new": papers_from,
-        "metadata": dump.count(LineKind.METADATA),
-        "chrome": dump.chrome_lines,
-        "blank": dump.count(LineKind.BLANK),
+        "entries": f"{len(dump.entries)} ({papers_from} new)",
+        "accounted": (
+            f"{dump.count(LineKind.METADATA)} metadata, {dump.chrome_lines} chrome, "
+            f"{dump.count(LineKind.BLANK)} blank"
+        ),
         "unexplained": dump.count(LineKind.UNEXPLAINED),
-        "errors": sum(1 for d in dump.diagnostics if d.level is Level.ERROR),
-        "warnings": sum(1 for d in dump.diagnostics if d.level is Level.WARNING),
+        "problems": f"{format_count(errors, 'error')}, {format_count(warnings, 'warning')}",
     }
 
 
@@ -396,7 +521,8 @@ def health_context(site: SiteInput) -> HealthContext:
     entries = sum(len(d.entries) for d in corpus.dumps)
     diagnostics = [d for dump in corpus.dumps for d in dump.diagnostics] + list(corpus.diagnostics)
     return HealthContext(
-        front_matter=front_matter({"title": "Corpus health"}),
+        # The table of dumps is wide: the page gives it the navigation's room.
+        front_matter=front_matter({"title": "Corpus health", "hide": ["navigation"]}),
         rows=rows,
         totals={
             "dumps": len(corpus.dumps),
@@ -413,8 +539,17 @@ def health_context(site: SiteInput) -> HealthContext:
 
 
 def render_nav(site: SiteInput) -> str:
-    """The nav, in MkDocs' `nav:` syntax: home and index pages, and every topic page. Paper
-    pages stay out of it: a nav entry per paper makes every page carry the whole list."""
+    """`.nav.yml`: `site_nav` as YAML, for builders that read a nav file."""
+    header = "# Generated by `python -m generator build`: the site navigation (MkDocs `nav:`).\n"
+    return header + yaml.safe_dump(
+        {"nav": site_nav(site)}, sort_keys=False, allow_unicode=True, width=1000
+    )
+
+
+def site_nav(site: SiteInput) -> list[object]:
+    """The nav, as data in MkDocs' `nav:` shape: home and index pages, and every topic
+    page. Paper pages stay out of it: a nav entry per paper makes every page carry the
+    whole list. The MkDocs hook sets this list; `.nav.yml` is written from it."""
 
     def subtree(parent: str | None) -> list[object]:
         items: list[object] = []
@@ -437,8 +572,8 @@ def render_nav(site: SiteInput) -> str:
             ]
         },
         {"Archive": archive_nav(site)},
+        {"Listings": str(LISTINGS_INDEX)},
         {"Downloads and feeds": str(EXPORTS_PAGE)},
         {"Corpus health": str(HEALTH)},
     ]
-    header = "# Generated by `python -m generator build`: the site navigation (MkDocs `nav:`).\n"
-    return header + yaml.safe_dump({"nav": nav}, sort_keys=False, allow_unicode=True, width=1000)
+    return nav

@@ -61,7 +61,13 @@ def check_paths(files: Mapping[PurePosixPath, str]) -> None:
             raise OutputError(f"refusing to overwrite the output's own {path.name}")
 
 
-def claim_output(out: Path, protected: Iterable[Path], inputs: Iterable[Path] = ()) -> None:
+def claim_output(
+    out: Path,
+    protected: Iterable[Path],
+    inputs: Iterable[Path] = (),
+    marker: str = MARKER,
+    accept=lambda where: False,
+) -> None:
     """Refuse an output directory the generator must not replace: one that is, or holds,
     a protected path (the repository, its `content/`, the dumps, the taxonomy), one
     inside an input directory (its pages would be read back as dumps), a file, or a
@@ -81,13 +87,43 @@ def claim_output(out: Path, protected: Iterable[Path], inputs: Iterable[Path] = 
                 f"refusing to write the site into '{out}': it holds '{path}', which the "
                 "build would replace; choose a directory of its own (build/docs)"
             )
+    if out.is_symlink():
+        raise OutputError(
+            f"refusing to write the site into '{out}': it is a symbolic link; give the "
+            "directory it points to"
+        )
     if where.exists() and not where.is_dir():
         raise OutputError(f"refusing to write the site into '{out}': it is not a directory")
-    if where.is_dir() and not (where / MARKER).is_file() and any(where.iterdir()):
+    if (
+        where.is_dir()
+        and not (where / marker).is_file()
+        and not accept(where)
+        and any(where.iterdir())
+    ):
         raise OutputError(
             f"refusing to write the site into '{out}': it holds files the generator did not "
-            f"write (no {MARKER} file in it); choose a new or empty directory"
+            f"write (no {marker} file in it); choose a new or empty directory"
         )
+
+
+SITE_MARKER = ".paper-atlas-site"
+"""In a site `generator site` built: the directory it may replace next time."""
+
+
+def claim_site(site: Path, settings) -> None:
+    """Refuse a site directory `generator site` must not replace: what `claim_output`
+    refuses, and a directory with files in it that is neither a site it built nor a
+    site MkDocs built (`index.html` and `sitemap.xml`, from before the marker)."""
+    claim_output(
+        site,
+        protected=[
+            *(settings.root, settings.root / "content", settings.dumps, settings.topics),
+            settings.out,
+        ],
+        inputs=[settings.dumps, settings.root / "content", settings.out],
+        marker=SITE_MARKER,
+        accept=lambda where: (where / "index.html").is_file() and (where / "sitemap.xml").is_file(),
+    )
 
 
 def write_tree(files: Mapping[PurePosixPath, str], dest: Path) -> WriteReport:
@@ -123,9 +159,9 @@ def _write_tree(files: Mapping[PurePosixPath, str], dest: Path) -> WriteReport:
             else:
                 _link_or_copy(dest / name, target)
         for name in sorted(foreign):
-            target = staging / name
+            target = staging / name.rstrip("/")
             target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(dest / name, target)
+            _link_or_copy(dest / name.rstrip("/"), target)
         (staging / MARKER).write_text(_read(dest / MARKER) or _MARKER_TEXT, encoding="utf-8")
         (staging / MANIFEST).write_text(manifest, encoding="utf-8")
         swap_in(staging, dest)
@@ -162,24 +198,40 @@ def _manifest(dest: Path, existing: set[str]) -> set[str]:
     dotfiles excepted."""
     text = _read(dest / MANIFEST)
     if text is None:
-        return {name for name in existing if not name.rsplit("/", 1)[-1].startswith(".")}
+        return {
+            name
+            for name in existing
+            if not name.endswith("/") and not name.rsplit("/", 1)[-1].startswith(".")
+        }
     return {line for line in text.splitlines() if line} & existing
 
 
 def _existing_files(dest: Path) -> set[str]:
-    """Every file under dest, as a relative POSIX path."""
+    """Every file, symbolic link and empty directory under dest (a directory as
+    `name/`), as relative POSIX paths: everything a new tree must account for."""
     found: set[str] = set()
-    for root, _, names in os.walk(dest):
+    for root, directories, names in os.walk(dest):
         prefix = Path(root).relative_to(dest).as_posix()
-        found.update(name if prefix == "." else f"{prefix}/{name}" for name in names)
+        here = "" if prefix == "." else f"{prefix}/"
+        found.update(here + name for name in names)
+        found.update(here + name for name in directories if (Path(root) / name).is_symlink())
+        if not names and not directories and here:
+            found.add(here)  # an empty directory
     return found
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+    """Carry a file into the new tree: a hard link (same file, same mtime), a symbolic
+    link as a link, an empty directory as a directory."""
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+    elif source.is_dir():
+        target.mkdir(exist_ok=True)
+    else:
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
 
 
 def clean_leftovers(dest: Path) -> None:

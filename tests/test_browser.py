@@ -219,3 +219,77 @@ def test_dark_mode_pages_have_no_serious_accessibility_violation(browser, base_u
             assert axe_violations(page) == [], path
     finally:
         context.close()
+
+
+def test_a_topic_list_sorts_and_filters_in_the_browser_and_stays_a_list_without_js(
+    browser, page, base_url
+) -> None:
+    page.goto(base_url + "topics/language-models/")
+    items = page.locator(".atlas-papers li")
+    assert items.count() == 200  # the first of two pages
+    first_newest = items.first.inner_text()
+    page.get_by_label("Sort by").select_option("comments")
+    status = page.get_by_role("status")
+    status.filter(has_text="of 228 papers").wait_for()  # every page's papers, loaded
+    assert "8 comments" in items.first.inner_text() and items.first.inner_text() != first_newest
+    page.get_by_label("Sub-topic").select_option(label="Code generation")
+    status.filter(has_text="30 of 228 papers").wait_for()
+    assert items.count() == 30
+    # A snippet under each title.
+    assert page.locator(".atlas-papers li .atlas-snippet").count() == 30
+    # Back to newest, no filter: the page as written, with its pager.
+    page.get_by_label("Sort by").select_option("newest")
+    page.get_by_label("Sub-topic").select_option("")
+    assert items.first.inner_text() == first_newest
+    assert page.get_by_role("navigation", name="Pages of this list").first.is_visible()
+
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(base_url + "topics/language-models/")
+        assert plain.locator(".atlas-papers li").count() == 200
+        assert not plain.get_by_label("Sort by").count()  # no controls without a script
+        plain.get_by_role("link", name="2", exact=True).first.click()
+        assert plain.locator(".atlas-papers li").count() == 28
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_the_phone_header_shows_the_site_name_in_full(browser, base_url, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 740}, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "topics/quantum/")
+        title = page.locator(".md-header__title .md-ellipsis").first  # the site's name
+        assert page.get_by_role("searchbox", name="Search papers").is_visible()
+        assert title.inner_text().strip() == "Paper Atlas"
+        assert title.evaluate("e => e.scrollWidth <= e.clientWidth")  # not cut to "P…"
+    finally:
+        context.close()
+
+
+def test_the_health_table_fits_a_1280_pixel_screen(page, base_url) -> None:
+    page.goto(base_url + "health/")
+    wrappers = page.locator(".md-typeset__scrollwrap")
+    assert wrappers.count() >= 2
+    for index in range(wrappers.count()):
+        assert wrappers.nth(index).evaluate("e => e.scrollWidth <= e.clientWidth + 1"), index
+
+
+def test_the_search_page_has_one_search_box_and_a_no_script_message_with_links(
+    browser, page, base_url
+) -> None:
+    page.goto(base_url + "search/?q=quantum")
+    page.locator(".pagefind-ui__result").first.wait_for()
+    # Pagefind's box only: the header's form is not shown on the search page.
+    assert page.locator(".atlas-search__input").count() == 0
+    assert page.locator(".pagefind-ui__search-input").count() == 1
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(base_url + "search/")
+        assert plain.get_by_role("link", name="topic", exact=True).is_visible()
+        assert "](" not in plain.locator("article").inner_text()  # no raw Markdown
+    finally:
+        context.close()

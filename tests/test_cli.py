@@ -203,3 +203,23 @@ def test_oversized_input_fails_with_one_clear_message(
     assert result.returncode == 1
     assert result.stderr.startswith(message), result.stderr[:300]
     assert "Traceback" not in result.stderr
+
+
+def test_mkdocs_serve_never_passes_its_local_address_on_as_the_site_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    from generator import mkdocs_hook
+
+    config = SimpleNamespace(site_url="http://127.0.0.1:8000/")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    mkdocs_hook.on_startup("serve", dirty=False)
+    try:
+        assert mkdocs_hook.published_url(config) is None
+        monkeypatch.setenv("SITE_URL", "https://example.org/atlas/")
+        assert mkdocs_hook.published_url(config) == "https://example.org/atlas/"
+        mkdocs_hook.on_startup("build", dirty=False)
+        assert mkdocs_hook.published_url(config) == "http://127.0.0.1:8000/"
+    finally:
+        mkdocs_hook.on_startup(None, dirty=False)

@@ -14,7 +14,7 @@ from generator.corpus import (
     title_key,
 )
 from generator.errors import ConfigError
-from generator.models import Level, PartialDate, SlugRecord, SourceRef
+from generator.models import DumpReport, Entry, Level, PartialDate, SlugRecord, SourceRef
 from generator.parse import parse_dump
 
 HEADER = "new\n\nSubscribe\n\nbyAK and the research community\n\n"
@@ -96,6 +96,30 @@ def test_no_title_maps_to_a_reserved_path_and_letterless_titles_get_distinct_slu
     letterless = [slugs[title_key(t)] for t in titles[2:]]
     assert len(set(letterless)) == 3 and all(s.startswith("paper-") for s in letterless)
     assert slug_base("---", title_key("---")) == letterless[0]  # stable: from the title alone
+
+
+def test_a_recorded_url_whose_paper_merged_into_another_leads_to_it() -> None:
+    # Two papers with URLs of their own; a later dump shows both titles with one arXiv id.
+    first = dump("a.txt", "Old Title One\n\nAn abstract.", "Old Title Two\n\nAnother one.")
+    published = build_corpus([first])
+    ledger = published.new_slugs
+    later = DumpReport(
+        path="b.md",
+        line_count=4,
+        page_date=None,
+        layout="Markdown",
+        entries=tuple(
+            Entry(title=title, source=SourceRef("b.md", line), arxiv_id="2401.00001")
+            for line, title in ((1, "Old Title One"), (3, "Old Title Two"))
+        ),
+        diagnostics=(),
+        line_kinds=(),
+    )
+    corpus = build_corpus([first, later], ledger)
+    (paper,) = corpus.papers.values()
+    assert paper.slug == "old-title-one"
+    assert corpus.moved == {"old-title-two": "old-title-one"}
+    assert any("papers/old-title-two/" in d.message for d in corpus.diagnostics)
 
 
 def test_titles_without_letters_are_not_all_one_paper() -> None:

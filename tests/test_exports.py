@@ -11,6 +11,7 @@ from xml.etree import ElementTree as ET
 
 import bibtexparser
 import jsonschema
+import pybtex.database
 import pytest
 from conftest import fixture_settings, seed_settings
 from pylatexenc.latex2text import LatexNodes2Text
@@ -32,8 +33,11 @@ HOSTILE_TITLES = [
 def test_bibtex_entry_parses_and_keeps_the_title(title: str) -> None:
     text = f"Subscribe\n\n{title}\n\nAbstract.\n\n  • 2 authors\n·\nJun 1, 2020\n"
     (paper,) = build_corpus([parse_dump(text, "d.txt")]).papers.values()
-    library = bibtexparser.parse_string(bibtex_entry(paper, "https://example.org/p/"))
+    entry_text = bibtex_entry(paper, "https://example.org/p/")
+    library = bibtexparser.parse_string(entry_text)
     assert library.failed_blocks == []
+    pybtex_entry = pybtex.database.parse_string(entry_text, "bibtex").entries[paper.slug]
+    assert pybtex_entry.fields["year"] == "2020"
     (entry,) = library.entries
     assert entry.key == paper.slug
     assert entry.fields_dict["year"].value == "2020"
@@ -66,9 +70,14 @@ def test_exports_hold_every_paper_and_validate(seed_out) -> None:
     assert len(rows) == papers
     assert {row["slug"] for row in rows} == {p["slug"] for p in data["papers"]}
 
-    library = bibtexparser.parse_string((out / "exports" / "papers.bib").read_text())
+    bib = (out / "exports" / "papers.bib").read_text()
+    library = bibtexparser.parse_string(bib)
     assert library.failed_blocks == []
     assert len(library.entries) == papers
+    parsed = pybtex.database.parse_string(bib, "bibtex")  # BibTeX's own rules too
+    assert len(parsed.entries) == papers
+    for key, entry in parsed.entries.items():  # the published page, never a relative URL
+        assert entry.fields["url"] == f"https://example.org/atlas/papers/{key}/"
 
 
 def test_topic_bibliographies_and_feeds_match_topic_membership(seed_out) -> None:
@@ -146,8 +155,8 @@ def test_a_capture_date_in_the_file_name_dates_feed_items(tmp_path: Path) -> Non
 def test_archives_list_every_paper_exactly_once(seed_out) -> None:
     out, report = seed_out
     linked: list[str] = []
-    for page in sorted((out / "archive").glob("*/index.md")):
-        linked += re.findall(r"\(\.\./\.\./papers/([^)]+)\.md\)", page.read_text())
+    for page in sorted((out / "archive").glob("*/**/index.md")):  # years and their pages
+        linked += re.findall(r"\((?:\.\./)+papers/([^)]+)\.md\)", page.read_text())
     assert sorted(linked) == sorted(report.corpus.papers)
     assert (out / "archive" / "undated" / "index.md").exists()
     index = (out / "archive" / "index.md").read_text()
@@ -157,10 +166,29 @@ def test_archives_list_every_paper_exactly_once(seed_out) -> None:
 def test_home_page_shows_new_papers_top_papers_and_charts(seed_out) -> None:
     out, _ = seed_out
     home = (out / "index.md").read_text()
-    assert "## New in the latest dump" in home
-    code = "<code>content/dumps/{}_{}.txt</code>"  # file names are data: escaped
-    assert code.format("004", "09b46fd0036fc2b5") + " added 224 papers; the first 10:" in home
+    assert "## New in the latest listing" in home
+    # Listings by what a reader calls them, linked to their pages; never by file name.
+    newest = "[Papers listing](listings/004-09b46fd0036fc2b5/index.md)"
+    assert f"{newest} added 224 papers; the first 10:" in home
     assert "## Most discussed" in home
-    assert f"8 comments (as of {code.format('001', '36019720e30c5c20')})" in home
+    daily = "[Daily papers, Nov 3](listings/001-36019720e30c5c20/index.md)"
+    assert f"8 comments in {daily}" in home
+    assert "content/dumps" not in home
     assert home.count('<svg role="img"') == 2
     assert "Papers per publication year" in home
+
+
+def test_each_paper_field_is_declared_once_the_schema_and_csv_follow_the_record() -> None:
+    """The JSON record is the one declaration of a paper's fields: the schema lists
+    exactly its keys, and every CSV column is one of them."""
+    from generator.exports import CSV_COLUMNS, SCHEMA, csv_row, paper_record
+
+    text = "Subscribe\n\nA Paper\n\nIts abstract.\n\n  • 2 authors\n·\nJun 1, 2020\n"
+    (paper,) = build_corpus([parse_dump(text, "d.txt")]).papers.values()
+    record = paper_record(paper, ["quantum"], "papers/a-paper/")
+    properties = SCHEMA["properties"]["papers"]["items"]["properties"]
+    assert set(properties) == set(record)
+    assert set(CSV_COLUMNS) <= set(record)
+    row = dict(zip(CSV_COLUMNS, csv_row(record), strict=True))
+    assert row["title"] == "A Paper" and row["topics"] == "quantum" and row["authors"] == 2
+    assert row["published"] == "2020-06-01" and row["upvotes"] == ""

@@ -60,6 +60,9 @@ def records(report: DumpReport) -> list[dict[str, object]]:
         "type": "page",
         "page_date": report.page_date.iso() if report.page_date else None,
         "query": report.query,
+        "kind": report.kind,
+        "period": report.period,
+        "captured": report.captured.isoformat() if report.captured else None,
     }
     diagnostics = [
         {"type": "diagnostic", "line": d.source.line, "level": d.level.value, "message": d.message}

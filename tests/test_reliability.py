@@ -57,8 +57,11 @@ def fresh_copy(tmp_path: Path, dumps: tuple[str, ...] = SMALL) -> Path:
     return repo
 
 
-def generator(repo: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PAPER_ATLAS_LOCK_WAIT": "60"}
+def generator(
+    repo: Path, *args: str, timeout: float = 300, **variables: str
+) -> subprocess.CompletedProcess[str]:
+    """`python -m generator ARGS` in the copy, with environment `variables` on top."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PAPER_ATLAS_LOCK_WAIT": "60", **variables}
     env.pop("SITE_URL", None)
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
@@ -277,15 +280,7 @@ def test_a_second_build_that_cannot_wait_names_the_first(repo: Path) -> None:
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        env = {**os.environ, "PAPER_ATLAS_LOCK_WAIT": "1"}
-        result = subprocess.run(
-            [sys.executable, "-m", "generator", "build"],
-            cwd=repo,
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
+        result = generator(repo, "build", PAPER_ATLAS_LOCK_WAIT="1")
     finally:
         holder.kill()
         holder.wait()
@@ -328,9 +323,7 @@ def test_symlinks_out_of_the_repository_and_dangling_ones_are_refused(repo: Path
     (dumps / "008_passwd.txt").symlink_to(outside)
     result = generator(repo, "check")
     assert result.returncode == 1
-    assert "content/dumps/008_passwd.txt: symbolic link that leads out of the repository" in (
-        result.stderr
-    )
+    assert "content/dumps/008_passwd.txt: leads out of the repository" in result.stderr
     assert "root:x" not in result.stderr + result.stdout  # never quoted into a (public) log
     (dumps / "008_passwd.txt").unlink()
     (dumps / "008_gone.txt").symlink_to(dumps / "nothing-here.txt")
@@ -389,7 +382,9 @@ def test_markdown_block_syntax_in_an_abstract_renders_as_text(hostile_site: Path
         ("collapsible-trouble-in-abstracts", '???+ warning "Open" This abstract'),
     ]:
         html = (papers / slug / "index.html").read_text()
-        assert 'class="admonition' not in html and "<details" not in html
+        # The page's own collapsible block is its Sources; the abstract draws none.
+        assert 'class="admonition danger' not in html and '<details class="warning' not in html
+        assert html.count("<details") == 1 and '<details class="info">' in html
         assert f"<p>{start}" in unescape(html)
 
 
@@ -440,3 +435,79 @@ def test_a_published_url_never_moves_when_an_earlier_dump_arrives(repo: Path) ->
     assert heading() == before  # the page did not move, nor change hands
     assert len(list(papers.glob(f"{page.stem}-*.md"))) == 1  # the newcomer got a suffix
     assert set(records) < set((repo / "content" / "slugs.tsv").read_text().splitlines())
+
+
+# --- found by review: each of these did harm before -----------------------------------------
+
+
+@pytest.mark.parametrize("site_dir", [".", "content", "build", "generator"])
+def test_make_site_refuses_a_site_directory_it_must_not_replace(repo: Path, site_dir: str) -> None:
+    before = snapshot(repo / "content")
+    result = generator(repo, "site", "--site-dir", site_dir, "-q")
+    assert result.returncode == 1
+    no_traceback(result)
+    assert "refusing to write the site into" in result.stderr
+    assert snapshot(repo / "content") == before
+    assert (repo / "generator" / "build.py").is_file() and (repo / "mkdocs.yml").is_file()
+
+
+def test_concurrent_builds_with_new_papers_record_each_url_once(repo: Path) -> None:
+    shutil.copy(SEEDS / "003_104b885567196c9d.txt", repo / "content" / "dumps")
+    processes = [start(repo, "build", "-q", stderr=subprocess.PIPE) for _ in range(2)]
+    assert [p.wait(timeout=120) for p in processes] == [0, 0]
+    lines = [
+        line
+        for line in (repo / "content" / "slugs.tsv").read_text().splitlines()
+        if not line.startswith("#")
+    ]
+    assert len(lines) == len({line.split("\t")[0] for line in lines})
+    assert generator(repo, "check").returncode == 0
+
+
+def test_a_linked_dumps_directory_leading_out_is_refused(repo: Path) -> None:
+    outside = repo.parent / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("AWS_SECRET=hunter2\n")
+    shutil.rmtree(repo / "content" / "dumps")
+    (repo / "content" / "dumps").symlink_to(outside)
+    result = generator(repo, "check")
+    assert result.returncode == 1
+    assert "leads out of the repository" in result.stderr
+    assert "hunter2" not in result.stderr + result.stdout
+
+
+def test_odd_paths_and_settings_give_one_line_errors_not_tracebacks(repo: Path) -> None:
+    dumps = repo / "content" / "dumps"
+    (dumps / "loop.txt").symlink_to(dumps / "loop.txt")
+    (dumps / "007_\u202etxt.md").write_text("x")  # a right-to-left override in the name
+    result = generator(repo, "check")
+    assert result.returncode == 1
+    no_traceback(result)
+    assert "cannot be followed (a loop?)" in result.stderr
+    assert "direction override" in result.stderr
+    (dumps / "loop.txt").unlink()
+    (dumps / "007_\u202etxt.md").unlink()
+    for out in ("README.md/x", "/proc/x"):
+        result = generator(repo, "build", "--out", out)
+        assert result.returncode == 1, out
+        no_traceback(result)
+    result = generator(repo, "build", PAPER_ATLAS_LOCK_WAIT="abc")
+    assert result.returncode == 1
+    no_traceback(result)
+    assert "PAPER_ATLAS_LOCK_WAIT='abc' is not a number of seconds" in result.stderr
+
+
+def test_a_linked_output_is_refused_and_a_users_links_and_folders_are_kept(repo: Path) -> None:
+    target = repo.parent / "elsewhere"
+    target.mkdir()
+    (repo / "build" / "linked").symlink_to(target)
+    result = generator(repo, "build", "--out", "build/linked")
+    assert result.returncode == 1
+    assert "is a symbolic link" in result.stderr
+    docs = repo / "build" / "docs"
+    assert generator(repo, "build", "-q").returncode == 0
+    (docs / "my-notes").mkdir()
+    (docs / "link-to-notes").symlink_to("my-notes")
+    shutil.copy(SEEDS / "003_104b885567196c9d.txt", repo / "content" / "dumps")
+    assert generator(repo, "build", "-q").returncode == 0
+    assert (docs / "my-notes").is_dir() and (docs / "link-to-notes").is_symlink()

@@ -124,6 +124,6 @@ def test_yaml_scalar_quotes_only_what_needs_quotes() -> None:
 def test_link_is_the_relative_path_between_two_pages(source, target, expected) -> None:
     from pathlib import PurePosixPath
 
-    from generator.markup import link
+    from generator.routes import link
 
     assert link(PurePosixPath(source), PurePosixPath(target)) == expected

@@ -50,3 +50,12 @@ def test_paper_pages_stay_small_at_10k_papers(large_site: Path) -> None:
     pages = list((large_site / "papers").glob("*/index.html"))
     average = sum(p.stat().st_size for p in pages) / len(pages)
     assert average < 30_000, f"{average:.0f} bytes per paper page"
+
+
+def test_no_page_of_the_site_exceeds_300_kb_at_10k_papers(large_site: Path) -> None:
+    """Long lists (topics, archive years, listings) are split into pages of their own;
+    BENCHMARKS.md has the same figure at 30,000 papers."""
+    sizes = {p: p.stat().st_size for p in large_site.rglob("*.html")}
+    largest = max(sizes, key=sizes.get)
+    assert sizes[largest] < 300_000, f"{largest.relative_to(large_site)}: {sizes[largest]} bytes"
+    assert (large_site / "topics" / "language-models" / "page" / "2" / "index.html").exists()

@@ -55,14 +55,17 @@ def test_seed_site_has_every_topic_page_and_they_link_both_ways(seed_site: Path)
 
     linked_papers: set[Path] = set()
     for slug in slugs:
-        topic_page = seed_site / "topics" / slug / "index.html"
-        assert topic_page.exists(), slug
-        for paper_page in links_of(topic_page):
-            if paper_page.parent.parent.name != "papers":  # a link to a topic or the home
-                continue
-            linked_papers.add(paper_page)
-            assert paper_page.exists(), paper_page
-            assert family(slug) & links_of(paper_page), (topic_page, paper_page)
+        first = seed_site / "topics" / slug / "index.html"
+        assert first.exists(), slug
+        # A long topic goes on over pages of its own: topics/<slug>/page/<n>/.
+        for topic_page in [first, *sorted((first.parent / "page").glob("*/index.html"))]:
+            for paper_page in links_of(topic_page):
+                if paper_page.parent.parent.name != "papers":  # a topic, a page, the home
+                    continue
+                linked_papers.add(paper_page)
+                assert paper_page.exists(), paper_page
+                assert family(slug) & links_of(paper_page), (topic_page, paper_page)
+    assert (seed_site / "topics" / "language-models" / "page" / "2" / "index.html").exists()
     # Every paper is reachable from a topic page (or from Unclassified).
     assert linked_papers == set((seed_site / "papers").glob("*/index.html"))
 
@@ -86,6 +89,7 @@ def test_two_generator_runs_on_the_seeds_give_byte_identical_markdown(tmp_path: 
 
 def test_every_paper_page_shows_a_bibtex_entry_that_parses(seed_site: Path) -> None:
     import bibtexparser
+    import pybtex.database
 
     entries = []
     for page in sorted((seed_site / "papers").glob("*/index.html")):
@@ -97,6 +101,12 @@ def test_every_paper_page_shows_a_bibtex_entry_that_parses(seed_site: Path) -> N
         assert library.failed_blocks == [], page
         (entry,) = library.entries
         assert entry.key == page.parent.name
+        # BibTeX's own reading (pybtex) agrees; and a build without SITE_URL gives no `url`
+        # at all: never a local or relative one that a citation would carry.
+        parsed = pybtex.database.parse_string(code, "bibtex")
+        assert list(parsed.entries) == [entry.key]
+        assert "url" not in {name.lower() for name in parsed.entries[entry.key].fields}
+        assert "127.0.0.1" not in code and "localhost" not in code
         entries.append(entry.key)
     assert len(entries) == 466
 
@@ -294,3 +304,36 @@ def test_the_checks_do_fail_on_a_broken_site(tmp_path: Path) -> None:
     ]
     require(VNU.is_file() and shutil.which("java") is not None, "java and npm vnu-jar")
     assert html_errors(site), "the Nu checker accepted invalid HTML"
+
+
+def test_no_page_but_health_shows_a_dump_file_name_outside_its_sources(seed_site: Path) -> None:
+    names = [p.name for p in (ROOT / "content" / "dumps").iterdir()]
+    stems = [name.rsplit(".", 1)[0] for name in names]
+    for page in seed_site.rglob("*.html"):
+        if page.parent.name == "health":
+            continue
+        markup = re.sub(r'<details class="info">.*?</details>', "", page.read_text(), flags=re.S)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", markup))
+        assert "content/dumps" not in text, page
+        assert not any(stem in text for stem in stems), page
+
+
+def test_every_dump_has_a_listing_page_in_its_order(seed_site: Path) -> None:
+    listings = seed_site / "listings"
+    pages = sorted(p.parent.name for p in listings.glob("*/index.html"))
+    assert pages == [
+        "000-c8ebe4c74f399ac9",
+        "001-36019720e30c5c20",
+        "002-e8e5cafb09e5d1d0",
+        "003-104b885567196c9d",
+        "004-09b46fd0036fc2b5",
+    ]
+    daily = (listings / "001-36019720e30c5c20" / "index.html").read_text()
+    assert "<h1" in daily and "Daily papers, Nov 3" in daily
+    first = re.search(r'<ol>\s*<li><a href="([^"]+)"', daily)
+    assert first and first[1].endswith(
+        "adahessian-an-adaptive-second-order-optimizer-for-machine-learning/"
+    )
+    # The long listing goes on over a second page, numbered on.
+    second = (listings / "004-09b46fd0036fc2b5" / "page" / "2" / "index.html").read_text()
+    assert '<ol start="201">' in second

@@ -19,10 +19,12 @@ diagnostic at the first line the parser could not explain. Every line gets one
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import replace
+from urllib.parse import urlsplit
 
-from ..models import Diagnostic, DumpReport, Level, LineKind, SourceRef
+from ..models import Diagnostic, DumpReport, Level, LineKind, PartialDate, SourceRef
 from .cards import MAX_TITLE_CHARS, read_cards, shape
 from .lines import Document, read_document, split_lines
 from .rules import classify, parse_count, parse_date
@@ -49,10 +51,14 @@ whole, so only its head is searched for them."""
 _PAPER_PAGE_STARTS = ("Paper page - ", "arxiv:", "Authors:", "# ", *"SsUuTtPp*")
 
 
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_CONTROL_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]"
+)
 """Characters no page shows: C0 and C1 controls but tab and line ends (a terminal's ESC
-colour codes, a form feed), DEL and Unicode non-characters. Kept, they would make every
-feed invalid XML and could move a terminal's cursor in a log."""
+colour codes, a form feed), DEL, Unicode non-characters, and the bidirectional overrides
+and isolates that make text read in another order than it is written (U+202E). Kept,
+they would make every feed invalid XML, move a terminal's cursor in a log, or disguise
+a title."""
 
 
 def remove_control_characters(text: str, path: str) -> tuple[str, list[Diagnostic]]:
@@ -116,16 +122,91 @@ def _parse_dump(text: str, path: str) -> DumpReport:
                 "paper metadata ('N authors', dates) found",
             )
         )
+    kind, period = page_kind(doc, listing.query, listing.page_date, kinds)
     return DumpReport(
         path=path,
         line_count=len(doc.lines),
         page_date=listing.page_date,
         layout=listing.layout,
         query=listing.query,
+        kind=kind,
+        period=period,
+        captured=_saved_on(doc),
         entries=entries,
         diagnostics=tuple(sorted(diagnostics, key=lambda d: d.source)),
         line_kinds=tuple(kinds),
     )
+
+
+_URL_KINDS = (
+    (re.compile(r"/papers/date/(\d{4})-(\d{2})-(\d{2})/?$"), "daily"),
+    (re.compile(r"/papers/week/(\d{4})-W(\d{1,2})/?$"), "weekly"),
+    (re.compile(r"/papers/month/(\d{4})-(\d{2})/?$"), "monthly"),
+    (re.compile(r"/papers/trending/?$"), "trending"),
+    (re.compile(r"/papers/?$"), "daily"),
+)
+_HEADINGS = {"daily papers": "daily", "trending papers": "trending"}
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def page_kind(
+    doc: Document, query: str | None, page_date: PartialDate | None, kinds: list[LineKind]
+) -> tuple[str, str | None]:
+    """Which listing the page is, and the period it lists, from what the capture shows:
+    the page's URL (`/papers/date/2026-01-20`, `/papers/week/2024-W12`, `/papers/trending`,
+    `?q=`), else its own heading (`Trending Papers`; `Daily Papers` over a date: Hugging
+    Face's search page has that heading too, but no date). Nothing is guessed: a page that
+    says neither is a `listing`."""
+    if query:
+        return "search", None
+    path = urlsplit(doc.page_url or "").path
+    for pattern, kind in _URL_KINDS if doc.page_url else ():
+        match = pattern.search(path)
+        if match is None:
+            continue
+        if kind == "daily" and match.groups():
+            try:
+                date = PartialDate(int(match[2]), int(match[3]), int(match[1]))
+                return kind, date.display() if 1 <= date.month <= 12 else None
+            except ValueError:
+                return kind, None
+        if kind == "weekly":
+            return kind, f"week {int(match[2])} of {match[1]}"
+        if kind == "monthly":
+            month = int(match[2])
+            return kind, f"{_MONTH_NAMES[month - 1]} {match[1]}" if 1 <= month <= 12 else None
+        return kind, None
+    headings = {
+        _HEADINGS[key]
+        for line, kind in zip(doc.lines, kinds, strict=False)
+        if kind is LineKind.BOILERPLATE and (key := line.key.casefold()) in _HEADINGS
+    }
+    if "trending" in headings:
+        return "trending", None
+    if "daily" in headings and page_date is not None:
+        return "daily", None
+    return "listing", None
+
+
+_SAVED_KEYS = ("captured", "retrieved", "clipped", "created", "saved", "scraped", "date")
+_ISO_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
+
+
+def _saved_on(doc: Document) -> datetime.date | None:
+    """The day the capture tool saved the page, when its header records it (Obsidian Web
+    Clipper's `created:`, a crawler's `retrieved:` or `captured:`), as an ISO date."""
+    lowered = {key.casefold().replace(" ", "_"): value for key, value in doc.meta.items()}
+    for key in _SAVED_KEYS:
+        match = _ISO_DATE_RE.match(lowered.get(key, "").strip())
+        if match:
+            try:
+                return datetime.date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                continue
+    return None
 
 
 def _paper_page(doc: Document) -> int | None:

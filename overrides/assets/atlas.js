@@ -39,3 +39,142 @@ document.addEventListener("keydown", function (event) {
   var input = document.querySelector(".atlas-search__input");
   if (input) { event.preventDefault(); input.focus(); }
 });
+
+// Topic pages: sort (newest, most upvoted, most discussed) and filter (sub-topic, year)
+// the papers. Without JavaScript the list stays as written, newest first. A topic on one
+// page is sorted in place; a topic split over several pages loads all its papers from
+// the topic's papers.json (fields named in the file) and shows the matching ones here.
+document$.subscribe(function () {
+  var box = document.querySelector(".atlas-list-controls");
+  var list = document.querySelector(".atlas-papers ul");
+  if (!box || !list) return;
+  var pages = Number(box.dataset.pages || "1");
+  var topics = JSON.parse(box.dataset.topics || "[]");
+  var original = Array.prototype.slice.call(list.children);
+  var rows = original.map(function (item) {
+    var a = item.querySelector("a");
+    return {
+      item: item,
+      date: a.dataset.date || "",
+      year: a.dataset.year || "",
+      upvotes: Number(a.dataset.upvotes || 0),
+      comments: Number(a.dataset.comments || 0),
+      topics: (a.dataset.topics || "").split(" ").filter(Boolean),
+    };
+  });
+  var all = null; // every paper of a topic of several pages, once loaded
+
+  function select(label, options) {
+    var wrap = document.createElement("label");
+    wrap.className = "atlas-list-controls__field";
+    wrap.appendChild(document.createTextNode(label + " "));
+    var element = document.createElement("select");
+    options.forEach(function (option) {
+      var node = document.createElement("option");
+      node.value = option[0];
+      node.textContent = option[1];
+      element.appendChild(node);
+    });
+    wrap.appendChild(element);
+    box.appendChild(wrap);
+    element.addEventListener("change", apply);
+    return element;
+  }
+
+  var sort = select("Sort by", [["newest", "newest"], ["upvotes", "most upvoted"],
+                                ["comments", "most discussed"]]);
+  var topic = topics.length
+    ? select("Sub-topic", [["", "all"]].concat(topics)) : null;
+  var years = {};
+  rows.forEach(function (row) { if (row.year) years[row.year] = true; });
+  var year = select("Year", [["", "all"]]);
+  function fillYears(source) {
+    source.forEach(function (row) { if (row.year) years[row.year] = true; });
+    Object.keys(years).sort().reverse().forEach(function (y) {
+      if (!year.querySelector('option[value="' + y + '"]')) {
+        var node = document.createElement("option");
+        node.value = y;
+        node.textContent = y;
+        year.appendChild(node);
+      }
+    });
+  }
+  fillYears([]);
+  var status = document.createElement("p");
+  status.className = "atlas-list-controls__status";
+  status.setAttribute("role", "status");
+  box.appendChild(status);
+  box.hidden = false;
+
+  function order(items) {
+    var key = sort.value;
+    return items.slice().sort(function (a, b) {
+      if (key !== "newest" && b[key] !== a[key]) return b[key] - a[key];
+      return a.date === b.date ? 0 : a.date < b.date ? 1 : -1; // newest first, undated last
+    }).filter(function (row) {
+      return (!topic || !topic.value || row.topics.indexOf(topic.value) >= 0) &&
+        (!year.value || row.year === year.value);
+    });
+  }
+
+  function item(paper) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = paper.url;
+    a.textContent = paper.title;
+    li.appendChild(a);
+    if (paper.details) {
+      li.appendChild(document.createTextNode(" · "));
+      var small = document.createElement("small");
+      small.textContent = paper.details;
+      li.appendChild(small);
+    }
+    if (paper.snippet) {
+      li.appendChild(document.createElement("br"));
+      var span = document.createElement("span");
+      span.className = "atlas-snippet";
+      span.textContent = paper.snippet;
+      li.appendChild(span);
+    }
+    return li;
+  }
+
+  var LIMIT = 500;
+  function show(matching, total) {
+    list.textContent = "";
+    matching.slice(0, LIMIT).forEach(function (row) { list.appendChild(row.item || item(row)); });
+    var text = matching.length + " of " + total + " papers";
+    if (matching.length > LIMIT) text += "; the first " + LIMIT + " are shown";
+    status.textContent = text + ".";
+  }
+
+  function apply() {
+    var plain = sort.value === "newest" && (!topic || !topic.value) && !year.value;
+    document.querySelectorAll(".atlas-pager").forEach(function (nav) { nav.hidden = !plain; });
+    if (plain) {
+      list.textContent = "";
+      original.forEach(function (node) { list.appendChild(node); });
+      status.textContent = "";
+      return;
+    }
+    if (pages <= 1) return show(order(rows), rows.length);
+    if (all) return show(order(all), all.length);
+    status.textContent = "Loading every paper of this topic…";
+    fetch(new URL(box.dataset.src, window.location.href)).then(function (response) {
+      return response.json();
+    }).then(function (data) {
+      var base = new URL(box.dataset.src, window.location.href);
+      all = data.papers.map(function (values) {
+        var paper = {};
+        data.fields.forEach(function (field, index) { paper[field] = values[index]; });
+        paper.url = new URL(paper.url, base).href;
+        paper.year = paper.date && paper.date.slice(0, 4) !== "0000" ? paper.date.slice(0, 4) : "";
+        return paper;
+      });
+      fillYears(all);
+      show(order(all), all.length);
+    }).catch(function () {
+      status.textContent = "Could not load the papers of this topic; the pages below list them all.";
+    });
+  }
+});
