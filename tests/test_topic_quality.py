@@ -19,6 +19,19 @@ from generator.topics import assign_topics, match_text
 
 TAXONOMY = load_taxonomy(ROOT / "content" / "topics.yml")
 LABELS: dict[str, list[str]] = yaml.safe_load((FIXTURES / "topic_labels.yml").read_text())
+BLIND_TUNING: dict[str, list[str]] = yaml.safe_load(
+    (FIXTURES / "topic_labels_tuning.yml").read_text()
+)
+HELD_OUT: dict[str, list[str]] = yaml.safe_load((FIXTURES / "topic_labels_heldout.yml").read_text())
+PROPOSED = {
+    *("robotics", "retrieval-augmented", "recommender-systems", "distribution-shift"),
+    *("multilingual-nlp", "signal-processing", "inverse-problems", "time-series"),
+    *("optimal-transport", "finance"),
+}
+"""Topics the blind annotators used that the taxonomy does not have yet (issue 14)."""
+HELD_OUT_FLOOR = (0.74, 0.57)
+"""Precision and recall on the held-out labels when they were written (0.754, 0.589),
+less a little: a floor against regressions, far from issue 14's targets (0.95, 0.90)."""
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +43,17 @@ def assignments(tmp_path_factory: pytest.TempPathFactory):
 def closure(topics: list[str]) -> set[str]:
     found = set(topics)
     for topic in topics:
-        found.update(TAXONOMY.ancestors(topic))
+        if topic in TAXONOMY.by_slug:  # a proposed topic has no ancestors yet
+            found.update(TAXONOMY.ancestors(topic))
     return found
 
 
-def scores(assignments) -> tuple[float, float]:
+def scores(assignments, labelled: dict[str, list[str]] = LABELS) -> tuple[float, float]:
+    """Precision and recall: a predicted topic is right when it is a label or an
+    ancestor of one; a label is found when it or one of its sub-topics is predicted."""
     _, assigned = assignments
     right = wrong = found = total = 0
-    for slug, labels in LABELS.items():
+    for slug, labels in labelled.items():
         predicted = [m.topic for m in assigned[slug]]
         allowed, reached = closure(labels), closure(predicted)
         right += sum(1 for p in predicted if p in allowed)
@@ -61,6 +77,30 @@ def test_precision_and_recall_against_hand_labels(assignments) -> None:
     print(f"precision {precision:.3f}, recall {recall:.3f} on {len(LABELS)} labelled papers")
     assert precision >= 0.90
     assert recall >= 0.75
+
+
+def test_blind_labels_name_real_papers_and_topics_and_never_overlap(assignments) -> None:
+    corpus, _ = assignments
+    assert len(BLIND_TUNING) == len(HELD_OUT) == 100
+    assert not set(HELD_OUT) & set(BLIND_TUNING) and not set(HELD_OUT) & set(LABELS)
+    for labelled in (BLIND_TUNING, HELD_OUT):
+        for slug, labels in labelled.items():
+            assert slug in corpus.papers, slug
+            assert all(label in TAXONOMY.by_slug or label in PROPOSED for label in labels)
+
+
+def test_precision_and_recall_on_blind_labels_held_out_and_tuning(assignments) -> None:
+    """The held-out figures measure the taxonomy on papers it was not tuned on. Issue 14's
+    targets are precision 0.95 and recall 0.90; the assert only keeps the figures from
+    getting worse than measured when the labels were written (`HELD_OUT_FLOOR`)."""
+    held = scores(assignments, HELD_OUT)
+    tuning = scores(assignments, {**LABELS, **BLIND_TUNING})
+    print(
+        f"held-out (100 blind): precision {held[0]:.3f}, recall {held[1]:.3f}; "
+        f"tuning ({len(LABELS) + len(BLIND_TUNING)}): precision {tuning[0]:.3f}, "
+        f"recall {tuning[1]:.3f}"
+    )
+    assert held[0] >= HELD_OUT_FLOOR[0] and held[1] >= HELD_OUT_FLOOR[1], held
 
 
 def test_at_least_95_percent_of_papers_get_a_topic(assignments) -> None:
