@@ -57,6 +57,7 @@ from .routes import (
     topic_path,
     url_path,
 )
+from .spelling import respellings, rules_json
 from .topics import top_phrases
 
 SEARCH_LINKS = (
@@ -80,6 +81,8 @@ class PaperContext(TypedDict):
     topics: list[TopicLink]
     unclassified_href: str
     abstract: str | None
+    index_only: str
+    """Respellings for the search index (hidden)."""
     other_abstracts: list[tuple[str, str]]
     github: list[str]
     links: list[str]
@@ -172,6 +175,7 @@ def render_site(site: SiteInput) -> dict[PurePosixPath, str]:
         listings_url=relative_url(SEARCH_PAGE, LISTINGS_INDEX),
         pagefind_css=relative_url(SEARCH_PAGE, PAGEFIND / "pagefind-ui.css"),
         pagefind_js=relative_url(SEARCH_PAGE, PAGEFIND / "pagefind-ui.js"),
+        spelling=json.dumps(rules_json(), ensure_ascii=True),
     )
     pages[NAV_FILE] = render_nav(site)
     pages.update(render_listings(site, env))
@@ -216,6 +220,7 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         topics=topics,
         unclassified_href=link(here, topic_path(UNCLASSIFIED)),
         abstract=md_escape(paper.abstract) if paper.abstract else None,
+        index_only=_index_only(paper),
         other_abstracts=other,
         github=list(paper.github),
         links=[url for url in paper.links if url not in paper.github],
@@ -238,6 +243,19 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
             for r in site.related.get(paper.slug, ())
         ],
     )
+
+
+def _index_only(paper: Paper) -> str:
+    """What the search index reads of a paper and a reader does not see: the American
+    spelling of each British word of its title and abstract, and accented words without
+    their accents (a query is respelled the same way, so "optimiser" and "optimizer" find
+    the same papers). Topics and years are not Pagefind filters: Pagefind 1.x writes its
+    filter index differently on every run (its issue #638), and the site must be the same
+    bytes for the same dumps."""
+    words = respellings(f"{paper.title} {paper.abstract or ''}")
+    if not words:
+        return ""
+    return f'<div class="atlas-index-only" aria-hidden="true">{" ".join(words)}</div>'
 
 
 def _longest_backtick_run(text: str) -> int:

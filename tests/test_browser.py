@@ -296,14 +296,16 @@ def test_the_search_page_has_one_search_box_and_a_no_script_message_with_links(
 
 
 SEARCH_QUERIES = ROOT / "tests" / "fixtures" / "search_queries.yml"
-SEARCH_FLOOR = {"hit@1": 0.90, "hit@5": 0.90, "zero": 0.05}
+SEARCH_FLOOR = {"hit@1": 0.93, "hit@5": 0.93, "zero": 0.05}
 """Measured when the queries were written (hit@1 0.94, hit@5 0.94, no result for 4%),
-less a little: the build fails when search gets worse."""
+then with British spellings and hyphens normalised (hit@1 0.96, hit@5 0.96, 4%), less a
+little: the build fails when search gets worse."""
 
 
 def test_search_quality_on_queries_written_from_abstracts(page, base_url) -> None:
     """Issue 14's search measure: queries a reader would type for a paper, written from
-    its abstract without its title. Runs Pagefind in the page, as the search page does."""
+    its abstract without its title. Runs Pagefind in the page on each query as the search
+    page normalises it (hyphens, British spellings)."""
     import yaml
 
     queries = yaml.safe_load(SEARCH_QUERIES.read_text())
@@ -314,8 +316,12 @@ def test_search_quality_on_queries_written_from_abstracts(page, base_url) -> Non
             const pagefind = await import(new URL("../pagefind/pagefind.js", location.href));
             await pagefind.init();
             const out = [];
+            await new Promise(done => {  // the page's own query normaliser, once loaded
+                const wait = () => window.atlasNormalise ? done() : setTimeout(wait, 20);
+                wait();
+            });
             for (const q of queries) {
-                const search = await pagefind.search(q);
+                const search = await pagefind.search(window.atlasNormalise(q));
                 const top = await Promise.all(search.results.slice(0, 5).map(r => r.data()));
                 out.push(top.map(d => d.url));
             }
@@ -337,3 +343,13 @@ def test_search_quality_on_queries_written_from_abstracts(page, base_url) -> Non
     assert figures["hit@1"] >= SEARCH_FLOOR["hit@1"]
     assert figures["hit@5"] >= SEARCH_FLOOR["hit@5"]
     assert figures["zero"] <= SEARCH_FLOOR["zero"]
+
+
+def test_search_respells_british_words_and_keeps_the_query_in_the_url(page, base_url) -> None:
+    page.goto(base_url + "search/")
+    box = page.locator(".pagefind-ui__search-input")
+    box.click()
+    page.keyboard.type("neighbourhood search", delay=20)
+    # An abstract that says "neighborhood" is found with the British spelling.
+    page.get_by_role("link", name=re.compile("Searching Large Neighborhoods")).wait_for()
+    assert page.url.endswith("?q=neighbourhood%20search")

@@ -7,13 +7,39 @@ document$.subscribe(function () {
 });
 
 // Search: Pagefind's UI on the search page, started with the header form's ?q= query.
+// Queries are normalised as the index is: hyphens are spaces ("mixture-of-experts" finds
+// what "mixture of experts" does) and British words take their American spelling, by the
+// rules the generator writes into the page (generator/spelling.py: one list for both).
+// The address bar follows the query, so a search can be shared; a query that finds
+// nothing is tried again without the words no paper has, and the page says so.
+function atlasSpelling() {
+  var element = document.getElementById("atlas-spelling");
+  var data = element ? JSON.parse(element.textContent) : { rules: [], exceptions: [], exception_words: [] };
+  var rules = data.rules.map(function (rule) { return [new RegExp(rule[0]), rule[1]]; });
+  return function (word) {
+    var lower = word.toLowerCase();
+    if (lower.length < 5 || data.exception_words.indexOf(lower) >= 0 || /wise$/.test(lower) ||
+        data.exceptions.some(function (part) { return lower.indexOf(part) >= 0; })) return word;
+    for (var i = 0; i < rules.length; i++) {
+      if (rules[i][0].test(lower)) return lower.replace(rules[i][0], rules[i][1]);
+    }
+    return word;
+  };
+}
+
 document$.subscribe(function () {
   var element = document.getElementById("atlas-search");
   if (!element || typeof PagefindUI === "undefined") return;
+  var american = atlasSpelling();
+  function normalise(term) {
+    return term.replace(/(\w)-(?=\w)/g, "$1 ").split(/\s+/).map(american).join(" ").trim();
+  }
+  window.atlasNormalise = normalise; // what the search page searches for: tests use it too
   // Load Pagefind's index metadata and WebAssembly now, while the reader types, rather than
   // on the first key press: the UI imports the same module, so the work is done once.
-  import(new URL("../pagefind/pagefind.js", window.location.href).href).then(function (pagefind) {
+  var ready = import(new URL("../pagefind/pagefind.js", window.location.href).href).then(function (pagefind) {
     if (pagefind.init) pagefind.init();
+    return pagefind;
   });
   var ui = new PagefindUI({
     element: "#atlas-search",
@@ -23,13 +49,64 @@ document$.subscribe(function () {
     // results following the typing (each search takes a few ms once the index is loaded).
     debounceTimeoutMs: 60,
     autofocus: true,
+    processTerm: normalise,
     translations: { placeholder: "Search papers by title or abstract" },
   });
+  var note = document.getElementById("atlas-search-note");
+  // A query that finds nothing: drop the words no paper has, search again, and say so.
+  function retry(query) {
+    return ready.then(function (pagefind) {
+      return pagefind.search(normalise(query)).then(function (found) {
+        if (found.results.length) return null;
+        var words = query.split(/\s+/).filter(Boolean);
+        return Promise.all(words.map(function (word) {
+          return pagefind.search(normalise(word)).then(function (r) { return r.results.length > 0; });
+        })).then(function (kept) {
+          var dropped = words.filter(function (_, i) { return !kept[i]; });
+          var rest = words.filter(function (_, i) { return kept[i]; });
+          if (!dropped.length || !rest.length) return null;
+          return { dropped: dropped, rest: rest.join(" ") };
+        });
+      });
+    });
+  }
+  function search(query, automatic) {
+    note.textContent = "";
+    if (!query) return;
+    retry(query).then(function (fallback) {
+      if (!fallback) return;
+      var quoted = fallback.dropped.map(function (w) { return "“" + w + "”"; }).join(", ");
+      if (automatic) {
+        ui.triggerSearch(fallback.rest);
+        note.textContent = "No paper has " + quoted + ": showing results without it.";
+      } else {
+        note.textContent = "No paper has " + quoted + ". ";
+        var again = document.createElement("a");
+        again.href = "?q=" + encodeURIComponent(fallback.rest);
+        again.textContent = "Search for “" + fallback.rest + "” instead";
+        again.addEventListener("click", function (event) {
+          event.preventDefault();
+          ui.triggerSearch(fallback.rest);
+          note.textContent = "";
+        });
+        note.appendChild(again);
+      }
+    });
+  }
   var query = new URLSearchParams(window.location.search).get("q");
-  if (query) ui.triggerSearch(query);
+  if (query) { ui.triggerSearch(query); search(query, true); }
   // Pagefind labels its input with a title only (axe: label-title-only); name it properly.
   var input = element.querySelector("input");
-  if (input) input.setAttribute("aria-label", "Search papers by title or abstract");
+  if (input) {
+    input.setAttribute("aria-label", "Search papers by title or abstract");
+    var pause = null;
+    input.addEventListener("input", function () {
+      var value = input.value.trim();
+      history.replaceState(null, "", value ? "?q=" + encodeURIComponent(value) : window.location.pathname);
+      clearTimeout(pause);
+      pause = setTimeout(function () { search(value, false); }, 700);
+    });
+  }
 });
 
 // "/" focuses the header's search box, as it did with Material's search.
