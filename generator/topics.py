@@ -230,7 +230,14 @@ def match_text(
         is not None
     ]
     found.sort(key=lambda m: -m.score)  # stable: ties stay in taxonomy order
-    return tuple(found)
+    return most_specific(found, taxonomy)
+
+
+def most_specific(found: list[TopicMatch], taxonomy: Taxonomy) -> tuple[TopicMatch, ...]:
+    """A paper's topics, most specific first: deepest in the taxonomy first, then by
+    score (a chain-of-thought paper lists Reasoning before Language models)."""
+    depth = {m.topic: len(taxonomy.ancestors(m.topic)) for m in found}
+    return tuple(sorted(found, key=lambda m: -depth[m.topic]))  # stable within a depth
 
 
 def assign_topics(corpus: Corpus, taxonomy: Taxonomy) -> Mapping[str, tuple[TopicMatch, ...]]:

@@ -29,9 +29,10 @@ PROPOSED = {
     *("optimal-transport", "finance"),
 }
 """Topics the blind annotators used that the taxonomy does not have yet (issue 14)."""
-HELD_OUT_FLOOR = (0.74, 0.57)
-"""Precision and recall on the held-out labels when they were written (0.754, 0.589),
-less a little: a floor against regressions, far from issue 14's targets (0.95, 0.90)."""
+HELD_OUT_FLOOR = (0.75, 0.58)
+"""Precision and recall on the held-out labels when they were written (0.754, 0.589), and
+after the first tuning pass on the tuning set (0.768, 0.600), less a little: a floor
+against regressions, far from issue 14's targets (0.95, 0.90)."""
 
 
 @pytest.fixture(scope="module")
