@@ -325,7 +325,11 @@ def generate(
         members = dict(papers_by_topic(assignments, taxonomy))
         members[UNCLASSIFIED] = tuple(s for s, matches in assignments.items() if not matches)
         clock.lap("topics")
-        related = find_related(corpus)
+        # A paper with no similar enough paper is shown the closest of its own topic's.
+        neighbours = {
+            slug: members[matches[0].topic] for slug, matches in assignments.items() if matches
+        }
+        related = find_related(corpus, neighbours=neighbours)
         clock.lap("related")
         site = SiteInput(
             corpus=corpus,

@@ -14,7 +14,7 @@ them.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -42,12 +42,21 @@ class Related:
     """Cosine similarity of the two papers' TF-IDF vectors, 0..1, rounded to 3 digits."""
     shared_terms: tuple[str, ...]
     """The terms that contribute most to the similarity."""
+    fallback: bool = False
+    """Below `MIN_SCORE`: one of the closest papers of the same topic, shown because no
+    paper is similar enough (the page says so)."""
 
 
 def find_related(
-    corpus: Corpus, *, top_k: int = TOP_K, min_score: float = MIN_SCORE
+    corpus: Corpus,
+    *,
+    top_k: int = TOP_K,
+    min_score: float = MIN_SCORE,
+    neighbours: Mapping[str, Sequence[str]] | None = None,
 ) -> Mapping[str, tuple[Related, ...]]:
-    """Paper slug → its most similar papers, best first (possibly none)."""
+    """Paper slug → its most similar papers, best first (possibly none). With
+    `neighbours` (paper slug → the papers of its own topic), a paper with no similar
+    enough paper gets the closest of its neighbours instead, marked `fallback`."""
     slugs = list(corpus.papers)
     if len(slugs) < 2:
         return {slug: () for slug in slugs}
@@ -74,13 +83,26 @@ def find_related(
         _rank(product.indices[start:end], product.data[start:end], index, slugs, top_k)
         for index, (start, end) in enumerate(pairwise(product.indptr.tolist()))
     ]
+    fallback = [False] * len(slugs)
+    if neighbours is not None:
+        row_of = {slug: index for index, slug in enumerate(slugs)}
+        for index, slug in enumerate(slugs):
+            if ranked[index] or not neighbours.get(slug):
+                continue
+            rows = [row_of[other] for other in neighbours[slug] if other != slug]
+            if not rows:
+                continue
+            scores = matrix[rows] @ matrix[index].T
+            found = _rank(np.array(rows), scores.toarray().ravel(), index, slugs, top_k)
+            ranked[index], fallback[index] = found, bool(found)
     pairs = [(index, j) for index, found in enumerate(ranked) for _, _, j in found]
     shared = iter(_shared_terms(matrix, pairs, terms.tolist()))
     return {
         slug: tuple(
-            Related(slug=other, score=score, shared_terms=next(shared)) for score, other, _ in found
+            Related(slug=other, score=score, shared_terms=next(shared), fallback=fallback[i])
+            for score, other, _ in found
         )
-        for slug, found in zip(slugs, ranked, strict=True)
+        for i, (slug, found) in enumerate(zip(slugs, ranked, strict=True))
     }
 
 

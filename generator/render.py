@@ -92,6 +92,8 @@ class PaperContext(TypedDict):
     sources: list[str]
     conflicts: list[str]
     related: list[PaperRow]
+    related_fallback: bool
+    """No paper is similar enough: these are the closest of the paper's own topic."""
     bibtex: str
     fence: str
 
@@ -233,6 +235,7 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         conflicts=[f"{md_code(str(d.source))}: {md_escape(d.message)}" for d in paper.conflicts],
         bibtex=(bib := paper_bibtex(site, paper)),
         fence="`" * max(3, _longest_backtick_run(bib) + 1),
+        related_fallback=any(r.fallback for r in site.related.get(paper.slug, ())),
         related=[
             PaperRow(
                 title=md_escape(site.corpus.papers[r.slug].title),

@@ -105,3 +105,32 @@ def test_related_papers_are_the_exact_nearest_neighbours(seed) -> None:
             weights = dense[i] * dense[slugs.index(r.slug)]
             order = sorted(np.flatnonzero(weights), key=lambda t: (-weights[t], t))
             assert r.shared_terms == tuple(terms[t] for t in order[:SHARED_TERMS])
+
+
+def test_a_paper_with_no_similar_enough_paper_gets_the_closest_of_its_topic() -> None:
+    corpus = small_corpus()
+    plain = find_related(corpus, min_score=0.99)  # nothing is that similar
+    assert all(items == () for items in plain.values())
+    topic = ["quantum-circuits-for-chemistry", "quantum-circuit-learning", "a-study-of-pruning"]
+    related = find_related(
+        corpus, min_score=0.99, neighbours={"quantum-circuits-for-chemistry": topic}
+    )
+    (first, *rest) = related["quantum-circuits-for-chemistry"]
+    assert first.slug == "quantum-circuit-learning" and first.fallback
+    assert all(r.fallback for r in rest) and {r.slug for r in rest} <= set(topic)
+    assert related["latent-diffusion-models"] == ()  # no neighbours given: nothing invented
+    # Papers with similar enough ones keep them, unmarked.
+    normal = find_related(
+        corpus, min_score=0.05, neighbours={"quantum-circuits-for-chemistry": topic}
+    )
+    assert not normal["quantum-circuits-for-chemistry"][0].fallback
+
+
+def test_at_most_3_percent_of_seed_papers_have_no_related_paper(tmp_path: Path) -> None:
+    from generator.build import run
+
+    report = run(seed_settings(tmp_path / "docs"))
+    empty = sum(1 for items in report.site.related.values() if not items)
+    share = empty / len(report.site.related)
+    print(f"papers with no related paper: {empty} ({share:.1%})")
+    assert share <= 0.03
