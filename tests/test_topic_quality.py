@@ -28,11 +28,13 @@ PROPOSED = {
     *("multilingual-nlp", "signal-processing", "inverse-problems", "time-series"),
     *("optimal-transport", "finance"),
 }
-"""Topics the blind annotators used that the taxonomy does not have yet (issue 14)."""
-HELD_OUT_FLOOR = (0.75, 0.58)
-"""Precision and recall on the held-out labels when they were written (0.754, 0.589), and
-after the first tuning pass on the tuning set (0.768, 0.600), less a little: a floor
-against regressions, far from issue 14's targets (0.95, 0.90)."""
+"""The ten topics the blind annotators could use before the taxonomy had them (issue 14);
+all are in content/topics.yml now."""
+HELD_OUT_FLOOR = (0.76, 0.61)
+"""Precision and recall on the held-out labels when they were written (0.754, 0.589),
+after the first tuning pass on the tuning set (0.768, 0.600), and with the ten topics
+added (0.779, 0.629), less a little: a floor against regressions, far from issue 14's
+targets (0.95, 0.90)."""
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +89,8 @@ def test_blind_labels_name_real_papers_and_topics_and_never_overlap(assignments)
     for labelled in (BLIND_TUNING, HELD_OUT):
         for slug, labels in labelled.items():
             assert slug in corpus.papers, slug
-            assert all(label in TAXONOMY.by_slug or label in PROPOSED for label in labels)
+            assert all(label in TAXONOMY.by_slug for label in labels)
+    assert set(TAXONOMY.by_slug) >= PROPOSED
 
 
 def test_precision_and_recall_on_blind_labels_held_out_and_tuning(assignments) -> None:
