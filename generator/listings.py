@@ -26,6 +26,7 @@ from .markup import (
     md_escape,
     newest_first,
     pager,
+    pages_of,
     paper_row,
 )
 from .models import MONTHS, Paper, SiteInput, Snapshot
@@ -163,7 +164,7 @@ def _archive(
     intro: str,
     rows: list[tuple[str, Paper]],
 ) -> dict[PurePosixPath, str]:
-    chunks = [rows[i : i + PAGE_SIZE] for i in range(0, len(rows), PAGE_SIZE)] or [[]]
+    chunks = pages_of(rows)
     pages: dict[PurePosixPath, str] = {}
     for number, chunk in enumerate(chunks, start=1):
         here = archive_path(year, number)
@@ -327,7 +328,7 @@ def listing_pages(site: SiteInput, env: Environment) -> dict[PurePosixPath, str]
             f"{format_count(len(shown), 'paper')} in the order the page showed them, "
             f"{new} seen here first"
         )
-        chunks = [shown[i : i + PAGE_SIZE] for i in range(0, len(shown), PAGE_SIZE)] or [[]]
+        chunks = pages_of(shown)
         for number, chunk in enumerate(chunks, start=1):
             here = listing_path(slug, number)
             first = (number - 1) * PAGE_SIZE + 1

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 import yaml
 
@@ -255,6 +256,9 @@ def _row_attrs(paper: Paper, topics: Sequence[str]) -> str:
     )
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True, slots=True)
 class Pager:
     """Where a page is among the pages of one long list, and links to the others."""
@@ -271,9 +275,9 @@ PAGE_SIZE = 200
 130 KB of HTML (seed site), well under the 300 KB every page of the site keeps to."""
 
 
-def pages_of(rows: Sequence[PaperRow], size: int = PAGE_SIZE) -> list[Sequence[PaperRow]]:
-    """The rows split into pages; one (maybe empty) page when there are few."""
-    return [rows[i : i + size] for i in range(0, len(rows), size)] or [rows]
+def pages_of(items: Sequence[T], size: int = PAGE_SIZE) -> list[Sequence[T]]:
+    """A long list split into pages of `size`; one (maybe empty) page when it is short."""
+    return [items[i : i + size] for i in range(0, len(items), size)] or [items]
 
 
 def pager(number: int, count: int, here: PurePosixPath, path_of) -> Pager | None:

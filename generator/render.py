@@ -21,7 +21,6 @@ from .config import UNCLASSIFIED, TopicRule
 from .exports import arxiv_links, title_query
 from .listings import archive_nav, home_highlights, paper_bibtex, render_listings, topic_feed_link
 from .markup import (
-    PAGE_SIZE,
     Pager,
     PaperRow,
     TopicRow,
@@ -32,6 +31,7 @@ from .markup import (
     md_escape,
     newest_first,
     pager,
+    pages_of,
     paper_rows,
     row_details,
     snippet,
@@ -391,7 +391,7 @@ def _topic_pages(
     members = site.members[slug]
     topics_of = {s: [m.topic for m in site.assignments.get(s, ())] for s in members}
     ordered = sorted(members, key=lambda s: newest_first(site.corpus.papers[s]))
-    chunks = [ordered[i : i + PAGE_SIZE] for i in range(0, len(ordered), PAGE_SIZE)] or [[]]
+    chunks = pages_of(ordered)
     below = sorted(
         {t for s in members for t in topics_of[s] if t != slug and slug in _ancestors(site, t)}
     )
