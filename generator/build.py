@@ -329,7 +329,11 @@ def generate(
         neighbours = {
             slug: members[matches[0].topic] for slug, matches in assignments.items() if matches
         }
-        related = find_related(corpus, neighbours=neighbours)
+        specific = {
+            slug: [m.topic for m in matches if taxonomy.get(m.topic).parent is not None]
+            for slug, matches in assignments.items()
+        }
+        related = find_related(corpus, neighbours=neighbours, topics=specific)
         clock.lap("related")
         site = SiteInput(
             corpus=corpus,

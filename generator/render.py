@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -47,6 +47,7 @@ from .routes import (
     NAV_FILE,
     PAGEFIND,
     SEARCH_PAGE,
+    SEARCH_VOCABULARY,
     TOPICS_INDEX,
     link,
     listing_path,
@@ -57,8 +58,11 @@ from .routes import (
     topic_path,
     url_path,
 )
-from .spelling import respellings, rules_json
+from .spelling import respellings, rules_json, vocabulary
 from .topics import top_phrases
+
+if TYPE_CHECKING:
+    from .related import Related
 
 SEARCH_LINKS = (
     ("Hugging Face Papers", "https://huggingface.co/papers?q={q}"),
@@ -178,10 +182,25 @@ def render_site(site: SiteInput) -> dict[PurePosixPath, str]:
         pagefind_css=relative_url(SEARCH_PAGE, PAGEFIND / "pagefind-ui.css"),
         pagefind_js=relative_url(SEARCH_PAGE, PAGEFIND / "pagefind-ui.js"),
         spelling=json.dumps(rules_json(), ensure_ascii=True),
+        vocabulary_url=relative_url(SEARCH_PAGE, SEARCH_VOCABULARY),
     )
+    pages[SEARCH_VOCABULARY] = json.dumps(search_vocabulary(site), separators=(",", ":"))
     pages[NAV_FILE] = render_nav(site)
     pages.update(render_listings(site, env))
     return pages
+
+
+def search_vocabulary(site: SiteInput) -> dict[str, object]:
+    """What the search index holds of each paper (title, abstract, topic names), as words
+    with their counts, for "did you mean"."""
+    names = {rule.slug: rule.name for rule in site.taxonomy.topics}
+    return vocabulary(
+        " ".join(
+            [paper.title, paper.abstract or ""]
+            + [names[m.topic] for m in site.assignments.get(slug, ())]
+        )
+        for slug, paper in site.corpus.papers.items()
+    )
 
 
 # --- paper pages ---------------------------------------------------------------------------
@@ -240,12 +259,22 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
             PaperRow(
                 title=md_escape(site.corpus.papers[r.slug].title),
                 href=link(here, paper_path(r.slug)),
-                details=f"similarity {r.score:.2f}; shared terms: "
-                + ", ".join(map(md_escape, r.shared_terms)),
+                details=_related_details(site, r),
             )
             for r in site.related.get(paper.slug, ())
         ],
     )
+
+
+def _related_details(site: SiteInput, related: Related) -> str:
+    """Why a paper is listed: its similarity, the topic both papers are filed under (which
+    ranked it higher), and the terms that weigh most in the similarity."""
+    parts = [f"similarity {related.score:.2f}"]
+    if related.topic is not None:
+        parts.append(f"also in {md_escape(site.taxonomy.get(related.topic).name)}")
+    if related.shared_terms:
+        parts.append("shared terms: " + ", ".join(map(md_escape, related.shared_terms)))
+    return "; ".join(parts)
 
 
 def _index_only(paper: Paper) -> str:

@@ -16,6 +16,8 @@ HOME = PurePosixPath("index.md")
 HEALTH = PurePosixPath("health.md")
 SEARCH_PAGE = PurePosixPath("search.md")
 """Pagefind's search UI; the header's search form opens it with `?q=`."""
+SEARCH_VOCABULARY = PurePosixPath("search", "vocabulary.json")
+"""The words search can match, for the search page's "did you mean" (loaded on demand)."""
 NAV_FILE = PurePosixPath(".nav.yml")
 """A dotfile, so MkDocs does not copy it into the site; the hook reads it into `nav`."""
 TOPICS_INDEX = PurePosixPath("topics", "index.md")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 
 RULES: list[tuple[str, str]] = [
     # (pattern, replacement) on lower-case whole words, applied in order, first match wins
@@ -89,6 +91,24 @@ def respellings(text: str) -> list[str]:
     return list(found)
 
 
+def vocabulary(texts: Iterable[str]) -> dict[str, object]:
+    """The words a search can match, for the search page's "did you mean": each word of
+    the texts (lower case, without accents, split where Pagefind splits: at anything not
+    a letter or digit) and the American form of each British word, with the number of
+    texts that have it. Sorted by word, so a script can look a prefix up by bisection."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        plain = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        ).lower()
+        words = {w for w in _SEARCH_WORD_RE.findall(plain) if len(w) > 1}
+        words |= {w for w in map(american, words) if w}
+        counts.update(words)
+    ordered = sorted(counts)
+    return {"words": ordered, "counts": [counts[w] for w in ordered]}
+
+
+_SEARCH_WORD_RE = re.compile(r"[a-z0-9]+")
 _ACCENTED_RE = re.compile(r"[^\W\d_]*[À-ɏ][^\W\d_]*")
 """A word with a Latin letter beyond ASCII (é, ö, ł...)."""
 

@@ -97,14 +97,45 @@ def test_typing_words_of_a_title_finds_that_paper_first_and_opens_it(page, base_
 
 def test_words_every_paper_page_repeats_find_nothing(page, base_url) -> None:
     """The words "Semantic Scholar" are in every paper page's search links and in no seed
-    abstract: only titles, metadata, topics and abstracts are indexed, so no paper matches."""
+    abstract: only titles, metadata, topics and abstracts are indexed, so no paper matches
+    (asked of the index itself: the search page would drop "scholar" and search on)."""
+    page.goto(base_url + "search/")
+    count = page.evaluate(
+        """async () => {
+            const pagefind = await import(new URL("../pagefind/pagefind.js", location.href));
+            await pagefind.init();
+            return (await pagefind.search("Semantic Scholar")).results.length;
+        }"""
+    )
+    assert count == 0
+
+
+def test_a_misspelt_query_shows_no_results_and_a_did_you_mean(page, base_url) -> None:
+    """No indexed word starts with "transfomer": the page hides Pagefind's matches on
+    short prefixes, says no paper has the word, and offers the closest indexed word."""
     from playwright.sync_api import expect
 
-    search(page, base_url, "Semantic Scholar")
-    expect(page.locator("#atlas-search .pagefind-ui__message")).to_contain_text(
-        "No results", timeout=10_000
-    )
-    assert page.locator("#atlas-search .pagefind-ui__result").count() == 0
+    page.goto(base_url + "search/")
+    page.locator(".pagefind-ui__search-input").click()
+    page.keyboard.type("transfomer", delay=20)
+    note = page.locator("#atlas-search-note")
+    expect(note).to_contain_text("No results: no paper has “transfomer”", timeout=10_000)
+    expect(page.locator("#atlas-search .pagefind-ui__results-area")).to_be_hidden()
+    suggestion = note.get_by_role("link", name="“transformer”")
+    suggestion.click()
+    expect(page.locator("#atlas-search .pagefind-ui__result").first).to_be_visible(timeout=10_000)
+    assert page.url.endswith("?q=transformer")
+    assert page.locator(".pagefind-ui__search-input").input_value() == "transformer"
+
+
+def test_a_query_word_no_paper_has_is_dropped_and_named(page, base_url) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(base_url + "search/?q=speculative%20decoding%20zxqvbnm")
+    note = page.locator("#atlas-search-note")
+    expect(note).to_contain_text("No paper has “zxqvbnm”: showing results", timeout=10_000)
+    first = page.locator("#atlas-search .pagefind-ui__result-link").first
+    expect(first).to_contain_text(re.compile("Speculative|Decoding", re.I), timeout=10_000)
 
 
 def test_slash_focuses_the_search_box(page, base_url) -> None:

@@ -10,7 +10,16 @@ from conftest import seed_settings
 from generator.build import load_corpus
 from generator.corpus import build_corpus
 from generator.parse import parse_dump
-from generator.related import MIN_SCORE, SHARED_TERMS, TOP_K, find_related, tfidf
+from generator.related import (
+    GENERIC_WORDS,
+    LATEX_WORDS,
+    MIN_SCORE,
+    TOP_K,
+    TOPIC_BONUS,
+    explain,
+    find_related,
+    tfidf,
+)
 
 CARDS = [
     ("Quantum Circuits for Chemistry", "Variational quantum circuits estimate molecular energies."),
@@ -31,7 +40,7 @@ def test_related_papers_share_their_subject_and_say_which_terms() -> None:
     (first, *_) = related["quantum-circuits-for-chemistry"]
     assert first.slug == "quantum-circuit-learning"
     assert 0 < first.score <= 1
-    assert "quantum" in first.shared_terms
+    assert "quantum circuits" in first.shared_terms  # a word pair, not its two words
     assert related["latent-diffusion-models"][0].slug == "diffusion-models-for-images"
 
 
@@ -77,10 +86,12 @@ def test_related_papers_come_from_the_same_search_far_more_often_than_chance(see
     assert same / chance >= 1.4
 
 
-def test_most_seed_papers_have_related_papers(seed) -> None:
+def test_most_seed_papers_have_similar_papers(seed) -> None:
+    """Without the same-topic fallback: 271 of 466 seed papers (58%) have a paper similar
+    enough (MIN_SCORE) when written; the others get the fallback (tested below)."""
     corpus, related = seed
     with_related = sum(1 for items in related.values() if items)
-    assert with_related / len(corpus.papers) >= 0.9
+    assert with_related / len(corpus.papers) >= 0.55
 
 
 def test_related_papers_are_the_exact_nearest_neighbours(seed) -> None:
@@ -104,7 +115,7 @@ def test_related_papers_are_the_exact_nearest_neighbours(seed) -> None:
         for r in related[slug]:
             weights = dense[i] * dense[slugs.index(r.slug)]
             order = sorted(np.flatnonzero(weights), key=lambda t: (-weights[t], t))
-            assert r.shared_terms == tuple(terms[t] for t in order[:SHARED_TERMS])
+            assert r.shared_terms == explain(terms[t] for t in order)
 
 
 def test_a_paper_with_no_similar_enough_paper_gets_the_closest_of_its_topic() -> None:
@@ -134,3 +145,123 @@ def test_at_most_3_percent_of_seed_papers_have_no_related_paper(tmp_path: Path) 
     share = empty / len(report.site.related)
     print(f"papers with no related paper: {empty} ({share:.1%})")
     assert share <= 0.03
+
+
+def test_a_shared_topic_ranks_a_paper_higher_and_says_so() -> None:
+    # The first paper shares one word with each of the next two, equally: a tie.
+    cards = [
+        ("Wavelets Spectra", "Wavelets and spectra."),
+        ("Wavelets Proteins", "Wavelets for proteins."),
+        ("Spectra Crystals", "Spectra of crystals."),
+        ("Cooking Bread", "Cooking bread."),
+        ("Cooking Cake", "Cooking cake."),
+    ]
+    text = "Subscribe\n\n" + "\n\n".join(f"{t}\n\n{a}" for t, a in cards) + "\n"
+    corpus = build_corpus([parse_dump(text, "d.txt")])
+    plain = find_related(corpus, min_score=0.05)["wavelets-spectra"]
+    assert [r.slug for r in plain] == ["spectra-crystals", "wavelets-proteins"]  # by slug
+    assert plain[0].score == plain[1].score and all(r.topic is None for r in plain)
+    topics = {"wavelets-spectra": ["signal-processing"], "wavelets-proteins": ["signal-processing"]}
+    ranked = find_related(corpus, min_score=0.05, topics=topics)["wavelets-spectra"]
+    assert [r.slug for r in ranked] == ["wavelets-proteins", "spectra-crystals"]
+    assert ranked[0].topic == "signal-processing" and ranked[1].topic is None
+    assert ranked[0].score == plain[1].score  # the page shows the cosine, and says the topic
+    # A shared topic never lets in a paper that is not similar enough by its words.
+    topics["cooking-bread"] = ["signal-processing"]
+    related = find_related(corpus, min_score=0.05, topics=topics)
+    assert [r.slug for r in related["cooking-bread"]] == ["cooking-cake"]
+    assert TOPIC_BONUS > 0
+
+
+def test_word_pairs_count_but_never_across_a_stop_word_or_punctuation() -> None:
+    abstract = "Speculative decoding drafts tokens. Nodes in a graph (LMs) are {mathcal} free."
+    cards = [
+        ("Speculative Decoding Fast", abstract),
+        ("Speculative Decoding Again", abstract),
+        ("Unrelated Cooking", "Bread and butter recipes."),
+        ("Unrelated Baking", "Bread and cake recipes."),
+    ]
+    text = "Subscribe\n\n" + "\n\n".join(f"{t}\n\n{a}" for t, a in cards) + "\n"
+    _, terms = tfidf(build_corpus([parse_dump(text, "d.txt")]))
+    vocabulary = set(terms.tolist())
+    assert {"speculative decoding", "decoding drafts", "drafts tokens"} <= vocabulary
+    assert "tokens nodes" not in vocabulary  # a full stop between them
+    assert "nodes graph" not in vocabulary  # "in a" between them
+    assert "graph lms" not in vocabulary  # a parenthesis between them
+    assert not vocabulary & (LATEX_WORDS | GENERIC_WORDS)
+    assert {"mathcal", "fast"}.isdisjoint(vocabulary)  # LaTeX; in one paper only
+
+
+def test_the_explanation_shows_a_word_pair_for_its_words() -> None:
+    ranked = ["speculative", "speculative decoding", "decoding", "draft", "tokens", "trees"]
+    assert explain(ranked) == ("speculative decoding", "draft", "tokens", "trees")
+    assert explain(["rl algorithm", "rl algorithms", "rl", "policy"]) == ("rl algorithm", "policy")
+    assert explain(["a b", "c", "a", "b", "d", "e", "f"], limit=3) == ("a b", "c", "d")
+
+
+def test_related_papers_share_a_hand_labelled_topic(tmp_path: Path) -> None:
+    """Agreement with the hand topic labels (every labelled pair of a paper and one of its
+    related papers, as built: topic bonus and fallback included). A pair agrees when one
+    paper's label is the other's or a sub-topic of it. Measured when written: 0.838 of
+    all pairs and 0.871 of first related papers (before word pairs, stop lists and the
+    topic bonus: 0.837 and 0.814, with 39 papers listing none); random pairs: 0.17."""
+    import yaml
+    from conftest import FIXTURES
+
+    from generator.build import run
+
+    labels: dict[str, list[str]] = {}
+    for name in ("topic_labels", "topic_labels_tuning", "topic_labels_heldout"):
+        labels.update(yaml.safe_load((FIXTURES / f"{name}.yml").read_text()))
+    report = run(seed_settings(tmp_path / "docs"))
+    taxonomy = report.site.taxonomy
+
+    def closure(topics: list[str]) -> set[str]:
+        return {t for topic in topics for t in (topic, *taxonomy.ancestors(topic))}
+
+    def agree(a: str, b: str) -> bool:
+        return bool(set(labels[a]) & closure(labels[b]) or set(labels[b]) & closure(labels[a]))
+
+    related = report.site.related
+    pairs = [(a, r.slug) for a, rs in related.items() for r in rs if {a, r.slug} <= set(labels)]
+    first = [(a, rs[0].slug) for a, rs in related.items() if rs and {a, rs[0].slug} <= set(labels)]
+    share = sum(agree(a, b) for a, b in pairs) / len(pairs)
+    share_first = sum(agree(a, b) for a, b in first) / len(first)
+    print(
+        f"related pairs sharing a labelled topic: {share:.3f} of {len(pairs)} pairs, "
+        f"first related papers {share_first:.3f}"
+    )
+    assert share >= 0.80 and share_first >= 0.84
+
+
+def test_readers_would_follow_the_related_papers_listed(tmp_path: Path) -> None:
+    """Judged precision: of the related papers listed now that a reader judged (see
+    tests/fixtures/related_judged.yml), the share they would follow. Listed as similar
+    (not the same-topic fallback): 45 of 59 = 0.76 when written, against 0.59 at the old
+    threshold (0.12); the fallback lists: 9 of 33 = 0.27. Issue 14 asks for 0.85."""
+    import yaml
+    from conftest import FIXTURES
+
+    from generator.build import run
+
+    judged = yaml.safe_load((FIXTURES / "related_judged.yml").read_text())
+    verdict = {(j["paper"], j["related"]): j["follow"] for j in judged}
+    related = run(seed_settings(tmp_path / "docs")).site.related
+    similar = [
+        verdict[a, r.slug]
+        for a, rs in related.items()
+        for r in rs
+        if not r.fallback and (a, r.slug) in verdict
+    ]
+    fallback = [
+        verdict[a, r.slug]
+        for a, rs in related.items()
+        for r in rs
+        if r.fallback and (a, r.slug) in verdict
+    ]
+    precision = sum(similar) / len(similar)
+    print(
+        f"judged precision: similar {sum(similar)}/{len(similar)} = {precision:.2f}; "
+        f"same-topic fallback {sum(fallback)}/{len(fallback)}"
+    )
+    assert len(similar) >= 40 and precision >= 0.72

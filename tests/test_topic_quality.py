@@ -23,6 +23,9 @@ BLIND_TUNING: dict[str, list[str]] = yaml.safe_load(
     (FIXTURES / "topic_labels_tuning.yml").read_text()
 )
 HELD_OUT: dict[str, list[str]] = yaml.safe_load((FIXTURES / "topic_labels_heldout.yml").read_text())
+SECOND_READER: dict[str, list[str]] = yaml.safe_load(
+    (FIXTURES / "topic_labels_heldout_second.yml").read_text()
+)
 PROPOSED = {
     *("robotics", "retrieval-augmented", "recommender-systems", "distribution-shift"),
     *("multilingual-nlp", "signal-processing", "inverse-problems", "time-series"),
@@ -55,9 +58,13 @@ def scores(assignments, labelled: dict[str, list[str]] = LABELS) -> tuple[float,
     """Precision and recall: a predicted topic is right when it is a label or an
     ancestor of one; a label is found when it or one of its sub-topics is predicted."""
     _, assigned = assignments
+    return agreement({s: [m.topic for m in matches] for s, matches in assigned.items()}, labelled)
+
+
+def agreement(predicted_by: dict[str, list[str]], labelled: dict[str, list[str]]):
     right = wrong = found = total = 0
     for slug, labels in labelled.items():
-        predicted = [m.topic for m in assigned[slug]]
+        predicted = predicted_by[slug]
         allowed, reached = closure(labels), closure(predicted)
         right += sum(1 for p in predicted if p in allowed)
         wrong += sum(1 for p in predicted if p not in allowed)
@@ -105,6 +112,17 @@ def test_precision_and_recall_on_blind_labels_held_out_and_tuning(assignments) -
         f"recall {tuning[1]:.3f}"
     )
     assert held[0] >= HELD_OUT_FLOOR[0] and held[1] >= HELD_OUT_FLOOR[1], held
+
+
+def test_a_second_blind_reader_agrees_with_the_held_out_labels_as_measured() -> None:
+    """The ceiling the taxonomy is read against: a second blind labelling of the held-out
+    papers, scored like the taxonomy (0.98 precision, 0.84 recall when written). A
+    recall target above it asks more of rules than two readers agree on."""
+    assert set(SECOND_READER) == set(HELD_OUT)
+    assert all(label in TAXONOMY.by_slug for labels in SECOND_READER.values() for label in labels)
+    precision, recall = agreement(SECOND_READER, HELD_OUT)
+    print(f"second blind reader vs held-out labels: precision {precision:.3f}, recall {recall:.3f}")
+    assert (round(precision, 2), round(recall, 2)) == (0.98, 0.84)
 
 
 def test_at_least_95_percent_of_papers_get_a_topic(assignments) -> None:

@@ -53,43 +53,123 @@ document$.subscribe(function () {
     translations: { placeholder: "Search papers by title or abstract" },
   });
   var note = document.getElementById("atlas-search-note");
-  // A query that finds nothing: drop the words no paper has, search again, and say so.
-  function retry(query) {
-    return ready.then(function (pagefind) {
-      return pagefind.search(normalise(query)).then(function (found) {
-        if (found.results.length) return null;
-        var words = query.split(/\s+/).filter(Boolean);
-        return Promise.all(words.map(function (word) {
-          return pagefind.search(normalise(word)).then(function (r) { return r.results.length > 0; });
-        })).then(function (kept) {
-          var dropped = words.filter(function (_, i) { return !kept[i]; });
-          var rest = words.filter(function (_, i) { return kept[i]; });
-          if (!dropped.length || !rest.length) return null;
-          return { dropped: dropped, rest: rest.join(" ") };
-        });
-      });
+  // The words the index holds (search/vocabulary.json, written by the generator), loaded
+  // with the page: a query word no indexed word starts with matches nothing, however
+  // Pagefind fills the gap (it once answered "transfomer" with papers matching a lone
+  // "t"); such a word is dropped, or, when no word of the query is known, the results are
+  // hidden and the closest known words are offered ("did you mean").
+  var vocabulary = fetch(new URL(element.dataset.vocabulary, window.location.href)).then(function (r) {
+    return r.ok ? r.json() : null;
+  }).catch(function () { return null; });
+  function lowerBound(words, word) {
+    var low = 0, high = words.length;
+    while (low < high) { var mid = (low + high) >> 1; if (words[mid] < word) low = mid + 1; else high = mid; }
+    return low;
+  }
+  function startsSome(words, prefix) {
+    var i = lowerBound(words, prefix);
+    return i < words.length && words[i].lastIndexOf(prefix, 0) === 0;
+  }
+  var ENDINGS = ["izations", "ization", "ations", "ation", "ings", "ing", "ers", "er", "ies", "ied", "ed", "es", "ly", "s"];
+  function known(vocab, word) {
+    if (startsSome(vocab.words, word)) return true;
+    // Pagefind stems words ("optimizations" finds "optimize"): try the word's stem too.
+    return ENDINGS.some(function (ending) {
+      var stem = word.slice(0, -ending.length);
+      return word.length - ending.length >= 4 && word.slice(-ending.length) === ending && startsSome(vocab.words, stem);
     });
+  }
+  function distance(a, b, limit) {
+    // Damerau-Levenshtein (optimal string alignment), giving up beyond `limit`.
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var previous2 = null, previous = [], i, j;
+    for (j = 0; j <= b.length; j++) previous.push(j);
+    for (i = 1; i <= a.length; i++) {
+      var row = [i], best = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var value = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+        if (previous2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, previous2[j - 2] + 1);
+        row.push(value); if (value < best) best = value;
+      }
+      if (best > limit) return limit + 1;
+      previous2 = previous; previous = row;
+    }
+    return previous[b.length];
+  }
+  function closest(vocab, word) {
+    var limit = word.length <= 4 ? 1 : 2, best = null;
+    for (var i = 0; i < vocab.words.length; i++) {
+      var candidate = vocab.words[i];
+      if (candidate.length < 3) continue;
+      var d = distance(word, candidate, limit);
+      if (d > limit) continue;
+      if (!best || d < best.d || (d === best.d && vocab.counts[i] > best.count)) best = { d: d, word: candidate, count: vocab.counts[i] };
+    }
+    return best ? best.word : null;
+  }
+  // What to do with a query: null (search it as typed), or the words no indexed word has,
+  // the rest of the query, and a spelling suggestion for the whole query.
+  function check(query) {
+    return vocabulary.then(function (vocab) {
+      if (!vocab) return null;
+      var words = normalise(query).toLowerCase().split(/\s+/).filter(Boolean);
+      var unknown = words.filter(function (word) { return !known(vocab, word); });
+      if (!unknown.length) return null;
+      var fixed = words.map(function (word) { return unknown.indexOf(word) < 0 ? word : closest(vocab, word); });
+      return {
+        dropped: unknown,
+        rest: words.filter(function (word) { return unknown.indexOf(word) < 0; }).join(" "),
+        suggestion: fixed.every(Boolean) ? fixed.join(" ") : null,
+      };
+    });
+  }
+  function offer(text, query) {
+    var link = document.createElement("a");
+    link.href = "?q=" + encodeURIComponent(query);
+    link.textContent = text;
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      run(query);
+    });
+    return link;
+  }
+  function run(query) {
+    history.replaceState(null, "", "?q=" + encodeURIComponent(query));
+    var input = element.querySelector("input");
+    if (input) input.value = query;
+    ui.triggerSearch(query);
+    search(query, false);
   }
   function search(query, automatic) {
     note.textContent = "";
+    element.classList.remove("atlas-search--nothing");
     if (!query) return;
-    retry(query).then(function (fallback) {
-      if (!fallback) return;
-      var quoted = fallback.dropped.map(function (w) { return "“" + w + "”"; }).join(", ");
+    check(query).then(function (found) {
+      if (!found) return;
+      var quoted = found.dropped.map(function (w) { return "“" + w + "”"; }).join(", ");
+      if (!found.rest) {
+        // No word of the query is in any paper: Pagefind's closest prefixes are noise.
+        element.classList.add("atlas-search--nothing");
+        note.textContent = "No results: no paper has " + quoted + ". ";
+        if (found.suggestion) {
+          note.appendChild(document.createTextNode("Did you mean "));
+          note.appendChild(offer("“" + found.suggestion + "”", found.suggestion));
+          note.appendChild(document.createTextNode("?"));
+        }
+        return;
+      }
       if (automatic) {
-        ui.triggerSearch(fallback.rest);
-        note.textContent = "No paper has " + quoted + ": showing results without it.";
+        ui.triggerSearch(found.rest);
+        note.textContent = "No paper has " + quoted + ": showing results without it. ";
       } else {
         note.textContent = "No paper has " + quoted + ". ";
-        var again = document.createElement("a");
-        again.href = "?q=" + encodeURIComponent(fallback.rest);
-        again.textContent = "Search for “" + fallback.rest + "” instead";
-        again.addEventListener("click", function (event) {
-          event.preventDefault();
-          ui.triggerSearch(fallback.rest);
-          note.textContent = "";
-        });
-        note.appendChild(again);
+        note.appendChild(offer("Search for “" + found.rest + "” instead", found.rest));
+      }
+      if (found.suggestion) {
+        note.appendChild(document.createTextNode(" Did you mean "));
+        note.appendChild(offer("“" + found.suggestion + "”", found.suggestion));
+        note.appendChild(document.createTextNode("?"));
       }
     });
   }
@@ -104,6 +184,10 @@ document$.subscribe(function () {
       var value = input.value.trim();
       history.replaceState(null, "", value ? "?q=" + encodeURIComponent(value) : window.location.pathname);
       clearTimeout(pause);
+      // Hide noise at once; say why after a pause in the typing.
+      check(value).then(function (found) {
+        element.classList.toggle("atlas-search--nothing", Boolean(found && !found.rest));
+      });
       pause = setTimeout(function () { search(value, false); }, 700);
     });
   }
