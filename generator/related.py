@@ -34,12 +34,17 @@ from .models import Corpus
 
 TOP_K = 5
 """Related papers shown per paper, at most."""
-MIN_SCORE = 0.18
+MIN_SCORE = 0.20
 """Cosine similarity (words alone, no topic bonus) below which two papers are not called
-related. Readers who judged 90 listed related papers of 20 random seed pages (issue 14)
-found 0.87 of those at 0.18 or more worth following, 0.73 at 0.15 and 0.60 at 0.12."""
+related. Two readers who judged 152 listed related papers of 45 random seed pages (issue 14)
+found 0.86 of those at 0.20 or more worth following, 0.76 at 0.18, 0.69 at 0.15 and
+about 0.6 at 0.12; a third reader, on a fresh sample after the choice, 0.91 (20 of 22)."""
 FALLBACK_K = 3
-"""Papers shown, at most, when none is similar enough: the closest of the paper's topic."""
+"""Papers shown, at most, when none is similar enough."""
+FALLBACK_MIN = 0.12
+"""The closest papers shown when none reaches `MIN_SCORE` must reach this. Readers would
+follow 0.55 of those between 0.15 and 0.20, against 0.30 of the closest papers of the
+same topic (tests/fixtures/related_judged.yml)."""
 SHARED_TERMS = 4
 MAX_DF = 0.2
 """Terms in more than this share of papers are ignored: a word in half the corpus relates
@@ -123,9 +128,11 @@ class Related:
     shared_terms: tuple[str, ...]
     """The terms that contribute most to the similarity (a word inside a shown word pair
     is not shown again)."""
-    fallback: bool = False
-    """Below `MIN_SCORE`: one of the closest papers of the same topic, shown because no
-    paper is similar enough (the page says so)."""
+    fallback: str | None = None
+    """Why a paper below `MIN_SCORE` is shown, when no paper is similar enough (the page
+    says so): "closest", one of the closest papers by their words (at least
+    `FALLBACK_MIN`); "topic", when none is that close, one of the closest papers of the
+    same topic."""
     topic: str | None = None
     """The specific topic both papers are filed under, which added `TOPIC_BONUS` to the
     similarity when ranking them."""
@@ -143,8 +150,8 @@ def find_related(
 
     With `topics` (paper slug → its specific topics), two papers that share one rank as if
     `TOPIC_BONUS` more similar. With `neighbours` (paper slug → the papers of its own
-    topic), a paper with no similar enough paper gets the closest of its neighbours
-    instead, marked `fallback`."""
+    topic), a paper with no similar enough paper gets its closest papers (at least
+    `FALLBACK_MIN`), or failing those the closest of its neighbours, marked `fallback`."""
     slugs = list(corpus.papers)
     if len(slugs) < 2:
         return {slug: () for slug in slugs}
@@ -162,33 +169,37 @@ def find_related(
     # for 30,000 papers, against 5 s here. The margin beyond k (and the paper itself) lets
     # rounding ties at the cut, and papers the topic bonus lifts, still be ranked. "Greater
     # than" the value just below min_score is ">= min_score".
+    floor = min(min_score, FALLBACK_MIN) if neighbours is not None else min_score
     product = sp_matmul_topn(
         matrix,
         matrix.T.tocsr(),
         top_n=8 * top_k + 1,
-        threshold=float(np.nextafter(min_score, -np.inf)),
+        threshold=float(np.nextafter(floor, -np.inf)),
         n_threads=_threads(),
     )
-    ranked = [
-        [
-            item
-            for item in _rank(
-                product.indices[start:end],
-                product.data[start:end],
-                index,
-                slugs,
-                None,
-                lambda j, i=index: bonus if shared_topic(i, j) else 0.0,
-            )
-            if item[1] >= min_score
-        ][:top_k]
+    candidates = [
+        _rank(
+            product.indices[start:end],
+            product.data[start:end],
+            index,
+            slugs,
+            None,
+            lambda j, i=index: bonus if shared_topic(i, j) else 0.0,
+        )
         for index, (start, end) in enumerate(pairwise(product.indptr.tolist()))
     ]
-    fallback = [False] * len(slugs)
+    ranked = [[item for item in found if item[1] >= min_score][:top_k] for found in candidates]
+    fallback: list[str | None] = [None] * len(slugs)
     if neighbours is not None:
         row_of = {slug: index for index, slug in enumerate(slugs)}
         for index, slug in enumerate(slugs):
-            if ranked[index] or not neighbours.get(slug):
+            if ranked[index]:
+                continue
+            if candidates[index]:
+                ranked[index] = candidates[index][: min(top_k, FALLBACK_K)]
+                fallback[index] = "closest"
+                continue
+            if not neighbours.get(slug):
                 continue
             rows = [row_of[other] for other in neighbours[slug] if other != slug]
             if not rows:
@@ -197,7 +208,7 @@ def find_related(
             found = _rank(
                 np.array(rows), scores.toarray().ravel(), index, slugs, min(top_k, FALLBACK_K)
             )
-            ranked[index], fallback[index] = found, bool(found)
+            ranked[index], fallback[index] = found, "topic" if found else None
     pairs = [(index, j) for index, found in enumerate(ranked) for *_, j in found]
     shared = iter(_shared_terms(matrix, pairs, terms.tolist()))
     return {
@@ -207,7 +218,7 @@ def find_related(
                 score=cosine,
                 shared_terms=next(shared),
                 fallback=fallback[i],
-                topic=None if fallback[i] else shared_topic(i, j),
+                topic=None if fallback[i] == "topic" else shared_topic(i, j),
             )
             for _, cosine, other, j in found
         )

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, TypedDict
+from typing import TypedDict
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -38,6 +38,7 @@ from .markup import (
     sort_date,
 )
 from .models import DumpReport, Level, LineKind, Paper, SiteInput
+from .related import MIN_SCORE, Related
 from .routes import (
     ARCHIVE_INDEX,
     EXPORTS_PAGE,
@@ -60,9 +61,6 @@ from .routes import (
 )
 from .spelling import respellings, rules_json, vocabulary
 from .topics import top_phrases
-
-if TYPE_CHECKING:
-    from .related import Related
 
 SEARCH_LINKS = (
     ("Hugging Face Papers", "https://huggingface.co/papers?q={q}"),
@@ -96,7 +94,8 @@ class PaperContext(TypedDict):
     sources: list[str]
     conflicts: list[str]
     related: list[PaperRow]
-    related_fallback: bool
+    related_fallback: str | None
+    related_min: str
     """No paper is similar enough: these are the closest of the paper's own topic."""
     bibtex: str
     fence: str
@@ -254,7 +253,8 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         conflicts=[f"{md_code(str(d.source))}: {md_escape(d.message)}" for d in paper.conflicts],
         bibtex=(bib := paper_bibtex(site, paper)),
         fence="`" * max(3, _longest_backtick_run(bib) + 1),
-        related_fallback=any(r.fallback for r in site.related.get(paper.slug, ())),
+        related_fallback=next((r.fallback for r in site.related.get(paper.slug, ())), None),
+        related_min=f"{MIN_SCORE:.2f}",
         related=[
             PaperRow(
                 title=md_escape(site.corpus.papers[r.slug].title),

@@ -7,10 +7,12 @@ import numpy as np
 import pytest
 from conftest import seed_settings
 
+from generator import related as related_module
 from generator.build import load_corpus
 from generator.corpus import build_corpus
 from generator.parse import parse_dump
 from generator.related import (
+    FALLBACK_MIN,
     GENERIC_WORDS,
     LATEX_WORDS,
     MIN_SCORE,
@@ -87,11 +89,12 @@ def test_related_papers_come_from_the_same_search_far_more_often_than_chance(see
 
 
 def test_most_seed_papers_have_similar_papers(seed) -> None:
-    """Without the same-topic fallback: 271 of 466 seed papers (58%) have a paper similar
-    enough (MIN_SCORE) when written; the others get the fallback (tested below)."""
+    """Without the fallbacks: 212 of 466 seed papers (45%) have a paper similar enough
+    (MIN_SCORE 0.20) when written; the others get a fallback (tested below). A small
+    corpus on many subjects: a larger atlas has more close pairs."""
     corpus, related = seed
     with_related = sum(1 for items in related.values() if items)
-    assert with_related / len(corpus.papers) >= 0.55
+    assert with_related / len(corpus.papers) >= 0.42
 
 
 def test_related_papers_are_the_exact_nearest_neighbours(seed) -> None:
@@ -118,23 +121,31 @@ def test_related_papers_are_the_exact_nearest_neighbours(seed) -> None:
             assert r.shared_terms == explain(terms[t] for t in order)
 
 
-def test_a_paper_with_no_similar_enough_paper_gets_the_closest_of_its_topic() -> None:
+def test_a_paper_with_no_similar_enough_paper_gets_the_closest_papers(monkeypatch) -> None:
     corpus = small_corpus()
     plain = find_related(corpus, min_score=0.99)  # nothing is that similar
     assert all(items == () for items in plain.values())
+    # The closest papers by their words, when they reach FALLBACK_MIN, marked "closest".
+    closest = find_related(corpus, min_score=0.99, neighbours={})
+    found = closest["quantum-circuits-for-chemistry"]
+    assert [r.slug for r in found] == ["quantum-circuit-learning"]
+    assert found[0].fallback == "closest" and FALLBACK_MIN <= found[0].score < 0.99
+    assert closest["a-study-of-pruning"] == ()  # no word in common with any paper
+    # None that close: the closest papers of the paper's own topic, marked "topic".
+    monkeypatch.setattr(related_module, "FALLBACK_MIN", 0.999)
     topic = ["quantum-circuits-for-chemistry", "quantum-circuit-learning", "a-study-of-pruning"]
     related = find_related(
         corpus, min_score=0.99, neighbours={"quantum-circuits-for-chemistry": topic}
     )
     (first, *rest) = related["quantum-circuits-for-chemistry"]
-    assert first.slug == "quantum-circuit-learning" and first.fallback
-    assert all(r.fallback for r in rest) and {r.slug for r in rest} <= set(topic)
+    assert first.slug == "quantum-circuit-learning" and first.fallback == "topic"
+    assert all(r.fallback == "topic" for r in rest) and {r.slug for r in rest} <= set(topic)
     assert related["latent-diffusion-models"] == ()  # no neighbours given: nothing invented
     # Papers with similar enough ones keep them, unmarked.
     normal = find_related(
         corpus, min_score=0.05, neighbours={"quantum-circuits-for-chemistry": topic}
     )
-    assert not normal["quantum-circuits-for-chemistry"][0].fallback
+    assert normal["quantum-circuits-for-chemistry"][0].fallback is None
 
 
 def test_at_most_3_percent_of_seed_papers_have_no_related_paper(tmp_path: Path) -> None:
@@ -202,9 +213,10 @@ def test_the_explanation_shows_a_word_pair_for_its_words() -> None:
 def test_related_papers_share_a_hand_labelled_topic(tmp_path: Path) -> None:
     """Agreement with the hand topic labels (every labelled pair of a paper and one of its
     related papers, as built: topic bonus and fallback included). A pair agrees when one
-    paper's label is the other's or a sub-topic of it. Measured when written: 0.838 of
-    all pairs and 0.871 of first related papers (before word pairs, stop lists and the
-    topic bonus: 0.837 and 0.814, with 39 papers listing none); random pairs: 0.17."""
+    paper's label is the other's or a sub-topic of it. Measured when written, on the 566
+    labels of 2026-12-06: 0.826 of all pairs and 0.845 of first related papers (on the
+    294 labels before: word pairs, stop lists and the topic bonus took them from 0.837
+    and 0.814, with 39 papers listing none, to 0.838 and 0.871); random pairs: 0.17."""
     import yaml
     from conftest import FIXTURES
 
@@ -231,14 +243,16 @@ def test_related_papers_share_a_hand_labelled_topic(tmp_path: Path) -> None:
         f"related pairs sharing a labelled topic: {share:.3f} of {len(pairs)} pairs, "
         f"first related papers {share_first:.3f}"
     )
-    assert share >= 0.80 and share_first >= 0.84
+    assert share >= 0.80 and share_first >= 0.82
 
 
 def test_readers_would_follow_the_related_papers_listed(tmp_path: Path) -> None:
     """Judged precision: of the related papers listed now that a reader judged (see
     tests/fixtures/related_judged.yml), the share they would follow. Listed as similar
-    (not the same-topic fallback): 45 of 59 = 0.76 when written, against 0.59 at the old
-    threshold (0.12); the fallback lists: 9 of 33 = 0.27. Issue 14 asks for 0.85."""
+    (MIN_SCORE 0.20, not a fallback): 52 of 60 = 0.87 when written (20 of 22 = 0.91 on
+    the sample judged after MIN_SCORE was chosen), against 0.59 at the old threshold
+    (0.12). The fallback lists: 35 of 83 (the closest papers by their words, then by
+    topic). Issue 14 asks for 0.85."""
     import yaml
     from conftest import FIXTURES
 
@@ -262,6 +276,6 @@ def test_readers_would_follow_the_related_papers_listed(tmp_path: Path) -> None:
     precision = sum(similar) / len(similar)
     print(
         f"judged precision: similar {sum(similar)}/{len(similar)} = {precision:.2f}; "
-        f"same-topic fallback {sum(fallback)}/{len(fallback)}"
+        f"fallback lists {sum(fallback)}/{len(fallback)}"
     )
-    assert len(similar) >= 40 and precision >= 0.72
+    assert len(similar) >= 55 and precision >= 0.85

@@ -91,7 +91,7 @@ def test_precision_and_recall_against_hand_labels(assignments) -> None:
 
 def test_blind_labels_name_real_papers_and_topics_and_never_overlap(assignments) -> None:
     corpus, _ = assignments
-    assert len(BLIND_TUNING) == len(HELD_OUT) == 100
+    assert len(HELD_OUT) == 100 and len(BLIND_TUNING) >= 100
     assert not set(HELD_OUT) & set(BLIND_TUNING) and not set(HELD_OUT) & set(LABELS)
     for labelled in (BLIND_TUNING, HELD_OUT):
         for slug, labels in labelled.items():
@@ -105,7 +105,7 @@ def test_precision_and_recall_on_blind_labels_held_out_and_tuning(assignments) -
     targets are precision 0.95 and recall 0.90; the assert only keeps the figures from
     getting worse than measured when the labels were written (`HELD_OUT_FLOOR`)."""
     held = scores(assignments, HELD_OUT)
-    tuning = scores(assignments, {**LABELS, **BLIND_TUNING})
+    tuning = scores(assignments, {**LABELS, **BLIND_TUNING})  # the author's 94 and 272 blind
     print(
         f"held-out (100 blind): precision {held[0]:.3f}, recall {held[1]:.3f}; "
         f"tuning ({len(LABELS) + len(BLIND_TUNING)}): precision {tuning[0]:.3f}, "
