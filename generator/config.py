@@ -18,9 +18,12 @@ from .errors import ConfigError
 from .models import SlugRecord
 
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_PHRASE_RE = re.compile(r"[^\W_]+(?:[\s-]+[^\W_]+)*\*?")
+_PHRASE_RE = re.compile(r"[^\W_]+(?:[\s-]+[^\W_]+)*\*?|\*[^\W_]+")
+"""Words separated by spaces or hyphens, optionally ending in `*` (any ending), or `*` and
+one word (any beginning: `*Bench` is ProcessBench, BIG-Bench, OptiBench)."""
 _TOPIC_KEYS = {
     *("slug", "name", "description", "parent", "phrases", "title_phrases", "exclude"),
+    "ambiguous",
     *("title_weight", "abstract_weight", "min_score"),
 }
 _DEFAULT_KEYS = {"title_weight", "abstract_weight", "min_score"}
@@ -41,6 +44,10 @@ class TopicRule:
     exclude: tuple[str, ...]
     """Any of these in the title or abstract vetoes the topic."""
     line: int
+    ambiguous: tuple[str, ...] = ()
+    """Phrases of `phrases`/`title_phrases` with other meanings ("Monte Carlo" in Monte
+    Carlo tree search, "3D" in 3D parallelism): alone they never decide the topic; a
+    second, different phrase of the topic must match too."""
     """Where the topic starts in the taxonomy file."""
     title_weight: int = 3
     abstract_weight: int = 1
@@ -202,20 +209,21 @@ def _topic(item: dict[str, Any], fail, defaults: dict[str, int]) -> TopicRule | 
         fail(f"topic '{slug}': parent must be a topic slug", line)
         ok = False
     lists = {}
-    for key in ("phrases", "title_phrases", "exclude"):
+    for key in ("phrases", "title_phrases", "exclude", "ambiguous"):
         value = item.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             fail(f"topic '{slug}': '{key}' must be a list of phrases", line)
             ok = False
             continue
         for phrase in value:
-            if len(phrase.strip().rstrip("*")) < 2:
+            if len(phrase.strip().strip("*")) < 2:
                 fail(f"topic '{slug}': phrase {phrase!r} is too short to match on its own", line)
                 ok = False
             elif not _PHRASE_RE.fullmatch(phrase.strip()):
                 fail(
                     f"topic '{slug}': phrase {phrase!r} can never match: use letters and "
-                    "digits, words separated by spaces or hyphens, and '*' only at the end",
+                    "digits, words separated by spaces or hyphens, and '*' only at the end "
+                    "(or before a single word)",
                     line,
                 )
                 ok = False
@@ -227,6 +235,15 @@ def _topic(item: dict[str, Any], fail, defaults: dict[str, int]) -> TopicRule | 
                 weights[key] = item[key]
             else:
                 fail(f"topic '{slug}': '{key}' must be a positive whole number", line)
+                ok = False
+    if ok:
+        for phrase in lists["ambiguous"]:
+            if phrase not in lists["phrases"] and phrase not in lists["title_phrases"]:
+                fail(
+                    f"topic '{slug}': ambiguous phrase {phrase!r} is not one of its phrases "
+                    "or title_phrases",
+                    line,
+                )
                 ok = False
     if ok and not lists["phrases"] and not lists["title_phrases"]:
         fail(f"topic '{slug}' has no phrases, so it can never match", line)
@@ -241,6 +258,7 @@ def _topic(item: dict[str, Any], fail, defaults: dict[str, int]) -> TopicRule | 
         phrases=lists["phrases"],
         title_phrases=lists["title_phrases"],
         exclude=lists["exclude"],
+        ambiguous=lists["ambiguous"],
         line=line,
         **weights,
     )

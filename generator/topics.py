@@ -12,7 +12,11 @@ Phrase rules (see the header of `content/topics.yml`):
 
 Score of a topic = title_weight per phrase found in the title + abstract_weight per
 occurrence in the abstract (at most 3 counted per phrase). A topic is assigned when the
-score reaches its `min_score` and none of its `exclude` phrases occurs.
+score reaches its `min_score`, and no `exclude` phrase vetoes it: an exclude phrase that
+holds one of the topic's phrases (`dynamic programming` holds `programming`) only keeps
+those words from counting; any other vetoes the topic. A match that rests on a single
+`ambiguous` phrase (a lone "Monte Carlo" or "3D") does not count, unless the paper
+matches no other topic.
 
 Matching works on words, not regular expressions: each text is split into words once and
 every run of 1..n words is looked up in a dictionary of all phrases of all topics, so the
@@ -25,6 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from .config import Taxonomy, TopicRule
 from .models import Corpus
@@ -94,7 +99,13 @@ class PhraseIndex:
         words of a text start no phrase, and are skipped after one lookup."""
         self.any_start_prefixes: list[str] = []
         """One-word wildcards (`optimi*`): any word may start them."""
+        self.suffixes: list[tuple[str, str]] = []
+        """(phrase, ending) of `*Bench` phrases: a word ending so, glued or not. An ending
+        with a capital matches case exactly."""
         for phrase in sorted(set(phrases)):
+            if phrase.startswith("*"):
+                self.suffixes.append((phrase, phrase[1:]))
+                continue
             words, wildcard = _phrase_words(phrase)
             lowered = tuple(w.lower() for w in words)
             if wildcard:
@@ -133,6 +144,13 @@ class PhraseIndex:
             self.prefix,
         )
         total = len(words)
+        for phrase, ending in self.suffixes:
+            if ending != ending.lower():  # a capital: case must match
+                hits = sum(1 for word, _, _ in words if word.endswith(ending))
+            else:
+                hits = sum(1 for _, low, _ in words if low.endswith(ending))
+            if hits:
+                found[phrase] += hits
         for start, (_, first, joined) in enumerate(words):
             if joined:
                 continue
@@ -184,10 +202,22 @@ def taxonomy_index(taxonomy: Taxonomy) -> TaxonomyIndex:
 
 
 def score_topic(
-    rule: TopicRule, title_counts: Mapping[str, int], abstract_counts: Mapping[str, int]
+    rule: TopicRule,
+    title_counts: Mapping[str, int],
+    abstract_counts: Mapping[str, int],
+    *,
+    alone: bool = False,
 ) -> TopicMatch | None:
-    if any(title_counts.get(p) or abstract_counts.get(p) for p in rule.exclude):
+    """The topic's match, or None. With `alone`, one ambiguous phrase is enough: for a
+    paper no other topic matches."""
+    masks = _masks(rule)
+    if any(
+        (title_counts.get(p) or abstract_counts.get(p)) and not masks.get(p) for p in rule.exclude
+    ):
         return None
+    if masks:
+        title_counts = _unmasked(title_counts, masks)
+        abstract_counts = _unmasked(abstract_counts, masks)
     score = 0
     reasons: list[tuple[int, str, str]] = []
     for phrase in (*rule.title_phrases, *rule.phrases):
@@ -203,9 +233,49 @@ def score_topic(
             reasons.append((rule.abstract_weight * counted, f'abstract: "{phrase}"', phrase))
     if score < rule.min_score or not reasons:
         return None
+    matched = {reason[2] for reason in reasons}
+    if not alone and len(matched) == 1 and matched <= set(rule.ambiguous):
+        return None  # one phrase with other meanings never decides a topic alone
     reasons.sort(key=lambda reason: -reason[0])  # stable: equals keep rule order
     phrases = tuple(dict.fromkeys(reason[2] for reason in reasons))
     return TopicMatch(topic=rule.slug, score=score, reason=reasons[0][1], phrases=phrases)
+
+
+@cache
+def _masks(rule: TopicRule) -> dict[str, tuple[str, ...]]:
+    """Exclude phrase → the topic's phrases inside it (`dynamic programming` holds
+    `programming`). Such an exclusion does not veto the topic: it only keeps its own words
+    from counting, so "dynamic programming" in an abstract is not "programming", while
+    "Programming Puzzles" in the title still is."""
+    inside: dict[str, tuple[str, ...]] = {}
+    for excluded in rule.exclude:
+        words = _lower_words(excluded)
+        held = tuple(
+            phrase
+            for phrase in (*rule.phrases, *rule.title_phrases)
+            if _contains(words, _lower_words(phrase))
+        )
+        if held:
+            inside[excluded] = held
+    return inside
+
+
+def _lower_words(phrase: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _phrase_words(phrase)[0])
+
+
+def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    return any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))
+
+
+def _unmasked(counts: Mapping[str, int], masks: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+    """Counts less the occurrences that lie inside an excluded phrase."""
+    left = dict(counts)
+    for excluded, held in masks.items():
+        for phrase in held:
+            if phrase in left:
+                left[phrase] = max(0, left[phrase] - counts.get(excluded, 0))
+    return left
 
 
 def match_text(
@@ -229,6 +299,20 @@ def match_text(
         if (match := score_topic(taxonomy.topics[position], title_counts, abstract_counts))
         is not None
     ]
+    if not found:
+        # No topic without its ambiguous phrases: a paper is better filed by one of them
+        # (each right about half the time on the labels) than left unclassified.
+        found = [
+            match
+            for position in candidates
+            if (
+                match := score_topic(
+                    taxonomy.topics[position], title_counts, abstract_counts, alone=True
+                )
+            )
+            is not None
+        ]
+        found = sorted(found, key=lambda m: -m.score)[:1]
     found.sort(key=lambda m: -m.score)  # stable: ties stay in taxonomy order
     return most_specific(found, taxonomy)
 

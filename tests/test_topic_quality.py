@@ -1,8 +1,9 @@
 """How well the taxonomy files the seed corpus, measured against hand labels.
 
 Thresholds (the build fails below them, so a taxonomy edit cannot quietly make the site
-worse): precision >= 0.90, recall >= 0.75, coverage >= 95% of papers with a topic.
-Measured when written: precision 0.96, recall 0.81, coverage 97%.
+worse): on the author's 94 labels precision >= 0.90 and recall >= 0.75 (0.96 and 0.81 when
+written); coverage >= 98% of papers with a topic; on the 100 blind held-out labels the
+floor `HELD_OUT_FLOOR`.
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ PROPOSED = {
 }
 """The ten topics the blind annotators could use before the taxonomy had them (issue 14);
 all are in content/topics.yml now."""
-HELD_OUT_FLOOR = (0.76, 0.61)
+HELD_OUT_FLOOR = (0.79, 0.63)
 """Precision and recall on the held-out labels when they were written (0.754, 0.589),
-after the first tuning pass on the tuning set (0.768, 0.600), and with the ten topics
-added (0.779, 0.629; unchanged by the next tuning pass), less a little: a floor against
-regressions, far from issue 14's targets (0.95, 0.90)."""
+after the first tuning pass on the tuning set (0.768, 0.600), with the ten topics added
+(0.779, 0.629), and with ambiguous phrases, masking exclusions and phrases for what the
+272 new tuning labels showed missing (0.807, 0.651), less a little: a floor against
+regressions, far from issue 14's targets (0.95, 0.90); a second blind reader reaches 0.98
+and 0.84 (below)."""
 
 
 @pytest.fixture(scope="module")
@@ -125,10 +128,12 @@ def test_a_second_blind_reader_agrees_with_the_held_out_labels_as_measured() -> 
     assert (round(precision, 2), round(recall, 2)) == (0.98, 0.84)
 
 
-def test_at_least_95_percent_of_papers_get_a_topic(assignments) -> None:
+def test_at_least_98_percent_of_papers_get_a_topic(assignments) -> None:
+    """Issue 14's coverage target; 98.1% (9 of 466 unclassified) when written."""
     _, assigned = assignments
     covered = sum(1 for matches in assigned.values() if matches) / len(assigned)
-    assert covered >= 0.95, f"coverage {covered:.1%}"
+    print(f"coverage {covered:.1%}")
+    assert covered >= 0.98, f"coverage {covered:.1%}"
 
 
 def test_taxonomy_has_25_topics_under_a_few_areas() -> None:

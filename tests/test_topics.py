@@ -123,6 +123,10 @@ def test_slam_trap_a_language_model_named_slam_is_not_robotics() -> None:
             "t.yml:2: topic 'a': phrase 'C++' can never match",
         ),
         (
+            "topics:\n  - slug: a\n    name: A\n    phrases: [xy]\n    ambiguous: [zz]\n",
+            "t.yml:2: topic 'a': ambiguous phrase 'zz' is not one of its phrases",
+        ),
+        (
             "topics:\n  - slug: a\n    name: A\n    phrases: [xy]\n    min_score: 0\n",
             "t.yml:2: topic 'a': 'min_score' must be a positive whole number",
         ),
@@ -147,3 +151,59 @@ def test_all_taxonomy_errors_are_reported_at_once() -> None:
         "t.yml:2: topic 'a' needs a name",
         "t.yml:4: topic 'b' has no phrases, so it can never match",
     ]
+
+
+AMBIGUOUS = parse_taxonomy(
+    """
+topics:
+  - slug: probabilistic
+    name: Probabilistic methods
+    phrases: [Monte Carlo, Bayesian, variational inference]
+    ambiguous: [Monte Carlo]
+  - slug: search
+    name: Planning and search
+    phrases: [tree search, planning]
+  - slug: code
+    name: Code generation
+    phrases: [programming, program synthesis]
+    exclude: [dynamic programming, quantum]
+"""
+)
+
+
+def ambiguous_topics(title: str, abstract: str = "") -> list[str]:
+    return [m.topic for m in match_text(title, abstract, AMBIGUOUS)]
+
+
+def test_one_ambiguous_phrase_never_decides_a_topic_alone() -> None:
+    # "Monte Carlo" in Monte Carlo Tree Search is not a probabilistic method...
+    assert ambiguous_topics("Monte Carlo Tree Search for Go") == ["search"]
+    # ...but with a second phrase of the topic it counts,
+    assert "probabilistic" in ambiguous_topics("Bayesian Monte Carlo for Go")
+    # and a paper that matches nothing else is filed by it rather than left unclassified.
+    assert ambiguous_topics("Monte Carlo Estimates of Pi") == ["probabilistic"]
+
+
+def test_an_exclusion_holding_a_phrase_masks_its_words_instead_of_vetoing() -> None:
+    # "dynamic programming" holds "programming": those words do not count...
+    assert ambiguous_topics("Solving Games", "Dynamic programming solves games.") == []
+    # ...but they no longer veto a paper the topic's own phrases file (issue 14's
+    # "Programming Puzzles", once unclassified because its abstract said it).
+    assert ambiguous_topics(
+        "Programming Puzzles", "Unlike dynamic programming, puzzles test program synthesis."
+    ) == ["code"]
+    # An exclusion that holds none of the topic's phrases still vetoes it.
+    assert ambiguous_topics("Programming Quantum Computers") == []
+
+
+def test_a_leading_star_matches_any_beginning_and_a_capital_keeps_case() -> None:
+    bench = parse_taxonomy(
+        "topics:\n  - slug: data\n    name: Data\n    title_phrases: ['*Bench']\n"
+    )
+
+    def found(title: str) -> bool:
+        return [m.topic for m in match_text(title, "", bench)] == ["data"]
+
+    assert found("ProcessBench: Process Errors") and found("BIG-Bench Extra Hard")
+    assert found("Struc-Bench: Structured Data")
+    assert not found("A bench for the park") and not found("Benchmarks Considered")
