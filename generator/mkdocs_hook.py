@@ -9,6 +9,7 @@ that `serve` triggers on its own output finds nothing to do and the reload loop 
 
 from __future__ import annotations
 
+import calendar
 import logging
 import os
 import subprocess
@@ -24,6 +25,7 @@ if str(ROOT) not in sys.path:
 from generator import lock  # noqa: E402
 from generator.build import default_settings, run  # noqa: E402
 from generator.errors import GeneratorError  # noqa: E402
+from generator.search_index import stabilise  # noqa: E402
 
 # A child of the `mkdocs` logger: MkDocs counts its warnings, so `--strict` fails on them.
 log = logging.getLogger("mkdocs.hooks.paper_atlas")
@@ -86,8 +88,27 @@ def on_config(config):
         if diagnostic.level.value == "warning":
             log.warning("%s", diagnostic)
     config.nav = report.nav
+    _pin_build_date(report)
     log.info("Paper Atlas: %s", report.summary())
     return config
+
+
+_pinned_epoch = False
+
+
+def _pin_build_date(report) -> None:
+    """MkDocs dates every page, the sitemap and the gzip header of `sitemap.xml.gz` with
+    the build day, so the same dumps built on two days gave different sites. Unless the
+    caller set SOURCE_DATE_EPOCH (the reproducible-builds convention MkDocs reads), use
+    the newest capture date of the dumps (1970-01-01 when no dump tells): a date the
+    content holds, not the clock."""
+    global _pinned_epoch
+    if "SOURCE_DATE_EPOCH" in os.environ and not _pinned_epoch:
+        return
+    newest = max((dump.captured for dump in report.corpus.dumps if dump.captured), default=None)
+    epoch = calendar.timegm(newest.timetuple()) if newest is not None else 0
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    _pinned_epoch = True  # `mkdocs serve` rebuilds: follow the dumps, not our first value
 
 
 def on_build_error(error):
@@ -116,4 +137,8 @@ def on_post_build(config):
             "Pagefind could not index the site (is `pagefind[bin]` installed? "
             f"`make` installs it):\n{(result.stderr or result.stdout).strip()}"
         )
+    try:
+        stabilise(Path(config.site_dir) / "pagefind")
+    except (GeneratorError, OSError) as error:
+        raise Abort(f"Paper Atlas: could not make the search index stable: {error}") from None
     log.info("Paper Atlas: search index written by Pagefind")

@@ -84,6 +84,7 @@ class PaperContext(TypedDict):
     unclassified_href: str
     abstract: str | None
     index_only: str
+    search_filters: str
     """Respellings for the search index (hidden)."""
     other_abstracts: list[tuple[str, str]]
     github: list[str]
@@ -241,6 +242,7 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         unclassified_href=link(here, topic_path(UNCLASSIFIED)),
         abstract=md_escape(paper.abstract) if paper.abstract else None,
         index_only=_index_only(paper),
+        search_filters=_search_filters(site, paper),
         other_abstracts=other,
         github=list(paper.github),
         links=[url for url in paper.links if url not in paper.github],
@@ -277,13 +279,28 @@ def _related_details(site: SiteInput, related: Related) -> str:
     return "; ".join(parts)
 
 
+def _search_filters(site: SiteInput, paper: Paper) -> str:
+    """The paper's topics (with the areas above them, so "Language models" also finds
+    Reasoning papers) and its year, as Pagefind filters the search page offers. Hidden,
+    and not indexed as words; generator/search_index.py keeps Pagefind's filter files the
+    same bytes from run to run."""
+    names: dict[str, None] = {}
+    for match in site.assignments.get(paper.slug, ()):
+        for slug in (match.topic, *site.taxonomy.ancestors(match.topic)):
+            names.setdefault(site.taxonomy.get(slug).name)
+    if not names:
+        names["Unclassified"] = None
+    spans = [f'<span data-pagefind-filter="topic">{html.escape(name)}</span>' for name in names]
+    if paper.published is not None and paper.published.year is not None:
+        spans.append(f'<span data-pagefind-filter="year">{paper.published.year}</span>')
+    return f'<div class="atlas-filters" data-pagefind-ignore hidden>{"".join(spans)}</div>'
+
+
 def _index_only(paper: Paper) -> str:
     """What the search index reads of a paper and a reader does not see: the American
     spelling of each British word of its title and abstract, and accented words without
     their accents (a query is respelled the same way, so "optimiser" and "optimizer" find
-    the same papers). Topics and years are not Pagefind filters: Pagefind 1.x writes its
-    filter index differently on every run (its issue #638), and the site must be the same
-    bytes for the same dumps."""
+    the same papers)."""
     words = respellings(f"{paper.title} {paper.abstract or ''}")
     if not words:
         return ""

@@ -389,3 +389,29 @@ def test_search_respells_british_words_and_keeps_the_query_in_the_url(page, base
     # An abstract that says "neighborhood" is found with the British spelling.
     page.get_by_role("link", name=re.compile("Searching Large Neighborhoods")).wait_for()
     assert page.url.endswith("?q=neighbourhood%20search")
+
+
+def test_topic_and_year_filters_narrow_the_results(page, base_url) -> None:
+    """Topics (with their areas) and years are Pagefind filters on paper pages: the search
+    page lists them with counts, and ticking one keeps only the papers it names."""
+    from playwright.sync_api import expect
+
+    page.goto(base_url + "search/?q=reasoning")
+    message = page.locator("#atlas-search .pagefind-ui__message")
+    expect(message).to_contain_text(re.compile(r"^\d+ results"), timeout=10_000)
+    before = int(message.inner_text().split()[0])
+    page.locator("#atlas-search summary", has_text="Topic").click()
+    option = page.locator(".pagefind-ui__filter-label", has_text="Theorem proving").first
+    expected = int(re.search(r"\((\d+)\)", option.inner_text()).group(1))
+    option.click()
+    expect(message).to_contain_text(f"{expected} result", timeout=10_000)
+    assert 0 < expected < before
+    links = page.locator("#atlas-search .pagefind-ui__result-link")
+    expect(links.first).to_be_visible()
+    assert all(
+        "/papers/" in (links.nth(i).get_attribute("href") or "") for i in range(links.count())
+    )
+    # Years: one per paper that has a known date, none for the others.
+    page.locator("#atlas-search summary", has_text="Year").click()
+    years = page.locator(".pagefind-ui__filter-label", has_text=re.compile(r"^\s*20\d\d"))
+    assert years.count() >= 1

@@ -50,6 +50,7 @@ document$.subscribe(function () {
     debounceTimeoutMs: 60,
     autofocus: true,
     processTerm: normalise,
+    showEmptyFilters: false,
     translations: { placeholder: "Search papers by title or abstract" },
   });
   var note = document.getElementById("atlas-search-note");
