@@ -384,3 +384,32 @@ def test_a_title_ending_with_a_full_stop_heads_its_card() -> None:
         ("Layer Normalization", second),
     ]
     assert report.diagnostics == ()
+
+
+PAPER_PAGES = sorted((FIXTURES.parent / "paper_pages").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", PAPER_PAGES, ids=lambda p: p.name[:10])
+def test_each_real_paper_page_is_refused_and_has_an_expected_record(path: Path) -> None:
+    """Until issue 15's reader exists, a saved paper page is refused, never read as a
+    listing. Its expected record (written by reading the page) names the page's arXiv id,
+    the one its file name starts with, unless the page shows none (then it says so)."""
+    import json
+
+    report = parse_dump(path.read_text(encoding="utf-8"), path.name)
+    assert report.entries == ()
+    (error,) = report.errors
+    assert error.message.startswith("this is a saved paper page")
+    record = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    keys = {"arxiv_id", "url", "title", "authors", "authors_hidden", "published"}
+    keys |= {"submitted_by", "upvotes", "ai_summary", "abstract", "github", "github_stars"}
+    assert set(record) == keys | {"project_page", "organization", "problems"}
+    assert record["title"] and record["abstract"]
+    if record["arxiv_id"] is None:
+        assert any("arXiv" in problem for problem in record["problems"])
+    else:
+        assert path.name.startswith(record["arxiv_id"] + "_")
+
+
+def test_there_are_ten_real_paper_pages() -> None:
+    assert len(PAPER_PAGES) == 10
