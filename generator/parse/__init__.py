@@ -27,13 +27,16 @@ from urllib.parse import urlsplit
 from ..models import Diagnostic, DumpReport, Level, LineKind, PartialDate, SourceRef
 from .cards import MAX_TITLE_CHARS, read_cards, shape
 from .lines import Document, read_document, split_lines
+from .paper_page import PaperPage, read_paper_page
 from .rules import classify, parse_count, parse_date
 
 __all__ = [
     "MAX_TITLE_CHARS",
+    "PaperPage",
     "parse_count",
     "parse_date",
     "parse_dump",
+    "parse_paper_page",
     "shape",
     "split_lines",
 ]
@@ -90,6 +93,29 @@ def parse_dump(text: str, path: str) -> DumpReport:
         return report
     diagnostics = tuple(sorted((*report.diagnostics, *removed), key=lambda d: d.source))
     return replace(report, diagnostics=diagnostics)
+
+
+def parse_paper_page(
+    text: str, path: str
+) -> tuple[PaperPage | None, tuple[Diagnostic, ...], tuple[LineKind, ...]]:
+    """Read one saved paper page (issue 15): its record (None when it cannot be read),
+    what was wrong at which line, and the kind of every line. Not yet part of a build:
+    `parse_dump` still refuses paper pages until their papers are merged into the
+    listings' (the next step of issue 15)."""
+    text, removed = remove_control_characters(text, path)
+    doc = read_document(text, path)
+    page, kinds, diagnostics = read_paper_page(doc, text)
+    # The capture layer's notes matter where the record was read from (a link broken in
+    # the title or abstract); the rest of a paper page (comments, citing papers, a
+    # reader tool's JSON echo of the page) is not read, so its markup is not judged.
+    read_from = {LineKind.TITLE, LineKind.ABSTRACT, LineKind.METADATA}
+    notes = [
+        Diagnostic(SourceRef(path, index + 1), Level.ERROR if error else Level.WARNING, message)
+        for index, error, message in doc.notes
+        if kinds[index] in read_from
+    ]
+    found = sorted((*diagnostics, *notes, *removed), key=lambda d: d.source)
+    return page, tuple(found), tuple(kinds)
 
 
 def _parse_dump(text: str, path: str) -> DumpReport:
