@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from .authors import authors_of
 from .config import UNCLASSIFIED, Taxonomy, format_slug_ledger, load_slug_ledger, load_taxonomy
 from .corpus import build_corpus
 from .errors import Aborted, DumpError, plural
@@ -78,9 +79,11 @@ class BuildReport:
         topics = len(self.taxonomy.topics)
         dumps = len(self.corpus.dumps)
         counts = _count_levels(self.diagnostics)
+        saved_pages = sum(1 for dump in self.corpus.dumps if dump.kind == "paper")
+        of_them = f" ({saved_pages} of them saved paper pages)" if saved_pages else ""
         text = (
             f"{plural(papers, 'paper page')} and {plural(topics + 1, 'topic page')} "
-            f"(with Unclassified) from {plural(dumps, 'dump')}; {counts}"
+            f"(with Unclassified) from {plural(dumps, 'dump')}{of_them}; {counts}"
         )
         if self.written is not None:
             text += (
@@ -341,6 +344,7 @@ def generate(
             assignments=assignments,
             members=members,
             related=related,
+            authors=authors_of(corpus),
             site_url=settings.site_url,
         )
         files = render_site(site)

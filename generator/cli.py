@@ -212,8 +212,11 @@ def _check(args: argparse.Namespace) -> int:
             len(corpus.new_slugs),
             display_path(settings.slugs, settings.root),
         )
+    pages = sum(1 for dump in corpus.dumps if dump.kind == "paper")
     print(
-        f"{'FAILED' if fatal else 'OK'}: {len(corpus.dumps)} dumps, {len(corpus.papers)} papers, "
+        f"{'FAILED' if fatal else 'OK'}: {len(corpus.dumps)} dumps"
+        + (f" ({pages} of them saved paper pages)" if pages else "")
+        + f", {len(corpus.papers)} papers, "
         f"{len(taxonomy.topics)} topics, {len(fatal)} problems in {seconds:.2f} s",
         file=sys.stderr,
     )

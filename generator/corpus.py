@@ -311,10 +311,16 @@ def _merge(key: str, entries: list[Entry], diagnostics: list[Diagnostic]) -> Pap
     before = len(diagnostics)
     _note_retitled(entries, diagnostics)
     arxiv_id = next((e.arxiv_id for e in entries if e.arxiv_id), None)
-    authors = _first_agreed(entries, "authors", diagnostics)
+    authors = _merge_author_counts(entries, diagnostics)
     organisation = _first_agreed(entries, "organisation", diagnostics)
     published = _merge_dates(entries, diagnostics)
     submitted_by = _first_agreed(entries, "submitted_by", diagnostics)
+    # Names come from saved paper pages only; two pages of one paper that list different
+    # names are noted like any other conflict, and the earlier list is kept.
+    with_names = [e for e in entries if e.author_names]
+    author_names = _first_agreed(with_names, "author_names", diagnostics) or ()
+    ai_summary = next((e.ai_summary for e in entries if e.ai_summary), None)
+    project_page = next((e.project_page for e in entries if e.project_page), None)
     return Paper(
         key=key,
         slug="",
@@ -329,6 +335,9 @@ def _merge(key: str, entries: list[Entry], diagnostics: list[Diagnostic]) -> Pap
         upvotes=_snapshots(entries, "upvotes"),
         github_stars=_snapshots(entries, "github_stars"),
         submitted_by=submitted_by,
+        author_names=author_names,
+        ai_summary=ai_summary,
+        project_page=project_page,
         conflicts=tuple(diagnostics[before:]),
         links=links,
         github=github,
@@ -370,6 +379,27 @@ def _note_retitled(entries: list[Entry], diagnostics: list[Diagnostic]) -> None:
                     f"(same arXiv id {entry.arxiv_id}); kept the earlier",
                 )
             )
+
+
+def _merge_author_counts(entries: list[Entry], diagnostics: list[Diagnostic]) -> int | None:
+    """How many authors: a saved paper page that names them counts them (its names and
+    its `+ N authors`), and wins over a listing's count, which is noted when it differs;
+    otherwise the earliest count, as for other fields."""
+    named = [e for e in entries if e.author_names and e.authors is not None]
+    if not named:
+        return _first_agreed(entries, "authors", diagnostics)
+    page = named[0]
+    for entry in entries:
+        if entry.authors is not None and entry.authors != page.authors:
+            diagnostics.append(
+                Diagnostic(
+                    entry.source,
+                    Level.INFO,
+                    f"authors {entry.authors!r} differs from the {page.authors} the paper "
+                    f"page at {page.source} names; kept the page's",
+                )
+            )
+    return page.authors
 
 
 def _first_agreed(entries: list[Entry], name: str, diagnostics: list[Diagnostic]):

@@ -72,6 +72,11 @@ def arxiv_links(arxiv_id: str) -> dict[str, str]:
 
 def bibtex_entry(paper: Paper, page_url: str | None) -> str:
     fields = [("title", "{" + bibtex_escape(paper.title) + "}")]  # double braces keep case
+    if paper.author_names:
+        names = [bibtex_escape(name) for name in paper.author_names]
+        if paper.authors is not None and paper.authors > len(names):
+            names.append("others")  # BibTeX's own word for authors not named
+        fields.append(("author", " and ".join(names)))
     if paper.published is not None and paper.published.year is not None:
         fields.append(("year", str(paper.published.year)))
     if paper.arxiv_id is not None:
@@ -90,7 +95,7 @@ def bibtex_entry(paper: Paper, page_url: str | None) -> str:
     else:
         search = hf_search_url(paper.title)
         note = "Listed on Hugging Face Papers; search: " + r"\url{" + search + "}"
-    if paper.authors is not None:
+    if paper.authors is not None and not paper.author_names:
         note += f"; {paper.authors} author{'s' if paper.authors != 1 else ''} (names not listed)"
     fields.append(("note", note.replace("%", r"\%")))
     if page_url is not None:
@@ -111,6 +116,9 @@ def paper_record(paper: Paper, topics: Sequence[str] = (), url: str | None = Non
         "arxiv_id": paper.arxiv_id,
         "abstract": paper.abstract,
         "authors": paper.authors,
+        "author_names": list(paper.author_names),
+        "ai_summary": paper.ai_summary,
+        "project_page": paper.project_page,
         "organisation": paper.organisation,
         "published": paper.published.iso() if paper.published else None,
         "upvotes": snapshots(paper.upvotes),
@@ -184,8 +192,19 @@ SCHEMA = {
                     "abstract": {"type": ["string", "null"]},
                     "authors": {
                         "type": ["integer", "null"],
-                        "description": "Author count; listings show no names.",
+                        "description": "Author count (listings show only this).",
                     },
+                    "author_names": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "Every author's name, in order, when a saved paper "
+                        "page listed them; empty otherwise.",
+                    },
+                    "ai_summary": {
+                        "type": ["string", "null"],
+                        "description": "Hugging Face's AI-generated summary (paper pages).",
+                    },
+                    "project_page": {"type": ["string", "null"]},
                     "organisation": {"type": ["string", "null"]},
                     "published": {
                         "type": ["string", "null"],
@@ -221,7 +240,8 @@ def schema_json() -> str:
 
 
 CSV_COLUMNS = (
-    "slug", "url", "title", "arxiv_id", "published", "authors", "organisation", "upvotes",
+    "slug", "url", "title", "arxiv_id", "published", "authors", "author_names",
+    "organisation", "upvotes",
     "comments", "github_stars", "topics", "github", "first_seen", "sources", "abstract",
 )  # fmt: skip
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # types only: these modules import this one
+    from .authors import Author
     from .config import Taxonomy
     from .related import Related
     from .topics import TopicMatch
@@ -112,6 +113,11 @@ class Entry:
     arxiv_id: str | None = None
     """From the card's links to the paper (`huggingface.co/papers/<id>`, arXiv), when the
     capture kept them: Markdown and text-browser captures do, a browser copy does not."""
+    author_names: tuple[str, ...] = ()
+    """The names a saved paper page lists (listings show a count only)."""
+    ai_summary: str | None = None
+    """The paper page's AI-generated summary."""
+    project_page: str | None = None
 
 
 KINDS = {
@@ -121,6 +127,7 @@ KINDS = {
     "trending": "Trending papers",
     "search": "Search results",
     "listing": "Papers listing",
+    "paper": "Paper page",
 }
 """Hugging Face's listing pages, and `listing` for a page that does not say which it is."""
 
@@ -157,6 +164,8 @@ class DumpReport:
         """What a reader calls the page: `Daily papers, Nov 3`, `Search for “rlhf”`."""
         if self.kind == "search":
             return f"Search for “{self.query}”" if self.query else "Search results"
+        if self.kind == "paper":
+            return f"Paper page {self.period}" if self.period else "Paper page"
         name = KINDS.get(self.kind, KINDS["listing"])
         period = self.period or (self.page_date.display() if self.page_date else None)
         return f"{name}, {period}" if period and self.kind != "trending" else name
@@ -220,6 +229,12 @@ class Paper:
     upvotes: tuple[Snapshot, ...]
     github_stars: tuple[Snapshot, ...]
     submitted_by: str | None
+    author_names: tuple[str, ...] = ()
+    """Every author's name, when a saved paper page of the paper listed them; `authors`
+    counts them (with any the page folded away)."""
+    ai_summary: str | None = None
+    """Hugging Face's AI-generated summary, from a saved paper page."""
+    project_page: str | None = None
     conflicts: tuple[Diagnostic, ...] = ()
     """Where the dumps disagree on a field, and which value was kept (abstract wordings
     are in `abstract_variants`)."""
@@ -283,6 +298,8 @@ class SiteInput:
     site_url: str | None = None
     """The published site's URL (`SITE_URL`), for links that leave the site (feeds,
     exports, citations); never a local server's."""
+    authors: Mapping[str, Author] = field(default_factory=dict)
+    """Author slug → every author a saved paper page named (`authors.authors_of`)."""
     bibtex: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Paper slug → its BibTeX entry, filled on first use: the paper page, `papers.bib`
     and the topic `.bib` files share one entry."""

@@ -11,12 +11,14 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePosixPath
 from typing import TypedDict
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from .authors import author_slug
 from .config import UNCLASSIFIED, TopicRule
 from .exports import arxiv_links, title_query
 from .listings import archive_nav, home_highlights, paper_bibtex, render_listings, topic_feed_link
@@ -32,6 +34,7 @@ from .markup import (
     newest_first,
     pager,
     pages_of,
+    paper_row,
     paper_rows,
     row_details,
     snippet,
@@ -41,6 +44,7 @@ from .models import DumpReport, Level, LineKind, Paper, SiteInput
 from .related import MIN_SCORE, Related
 from .routes import (
     ARCHIVE_INDEX,
+    AUTHORS_INDEX,
     EXPORTS_PAGE,
     HEALTH,
     HOME,
@@ -50,6 +54,8 @@ from .routes import (
     SEARCH_PAGE,
     SEARCH_VOCABULARY,
     TOPICS_INDEX,
+    author_path,
+    authors_index_path,
     link,
     listing_path,
     listing_slug,
@@ -83,11 +89,17 @@ class PaperContext(TypedDict):
     topics: list[TopicLink]
     unclassified_href: str
     abstract: str | None
+    authors: list[str]
+    """Markdown links to the authors' pages, when a saved paper page named them."""
+    authors_note: str
+    ai_summary: str | None
+    project_page: str | None
     index_only: str
     search_filters: str
     """Respellings for the search index (hidden)."""
     other_abstracts: list[tuple[str, str]]
-    github: list[str]
+    github: list[tuple[str, str]]
+    """(repository URL, its stars as the last listing or page showed them)."""
     links: list[str]
     search_links: list[tuple[str, str]]
     paper_links: list[tuple[str, str]]
@@ -185,22 +197,76 @@ def render_site(site: SiteInput) -> dict[PurePosixPath, str]:
         vocabulary_url=relative_url(SEARCH_PAGE, SEARCH_VOCABULARY),
     )
     pages[SEARCH_VOCABULARY] = json.dumps(search_vocabulary(site), separators=(",", ":"))
+    pages.update(author_pages(site, env))
     pages[NAV_FILE] = render_nav(site)
     pages.update(render_listings(site, env))
     return pages
 
 
 def search_vocabulary(site: SiteInput) -> dict[str, object]:
-    """What the search index holds of each paper (title, abstract, topic names), as words
-    with their counts, for "did you mean"."""
+    """What the search index holds of each paper (title, abstract, AI summary, authors,
+    topic names), as words with their counts, for "did you mean" and for telling a word
+    no paper has from one a paper has."""
     names = {rule.slug: rule.name for rule in site.taxonomy.topics}
     return vocabulary(
         " ".join(
-            [paper.title, paper.abstract or ""]
+            [paper.title, paper.abstract or "", paper.ai_summary or "", *paper.author_names]
             + [names[m.topic] for m in site.assignments.get(slug, ())]
         )
         for slug, paper in site.corpus.papers.items()
     )
+
+
+def author_pages(site: SiteInput, env: Environment) -> dict[PurePosixPath, str]:
+    """A page per author a saved paper page named, with their papers newest first, and
+    the index of authors (none of them when no paper page was saved)."""
+    authors = site.authors
+    if not authors:
+        return {}
+    pages: dict[PurePosixPath, str] = {}
+    template = env.get_template("author.md.j2")
+    for author in authors.values():
+        papers = sorted((site.corpus.papers[slug] for slug in author.papers), key=newest_first)
+        chunks = pages_of(papers)
+        intro = md_escape(
+            f"{format_count(len(papers), 'paper')} in the atlas name {author.name} among "
+            "their authors (names come from saved Hugging Face paper pages)."
+        )
+        for number, chunk in enumerate(chunks, start=1):
+            here = author_path(author.slug, number)
+            pages[here] = template.render(
+                front_matter=front_matter({"title": html_text(author.name)}),
+                name=md_escape(author.name),
+                intro=intro,
+                rows=[paper_row(paper, here) for paper in chunk],
+                pager=pager(number, len(chunks), here, partial(author_path, author.slug)),
+            )
+    index = env.get_template("authors_index.md.j2")
+    chunks = pages_of(list(authors.values()), AUTHORS_PER_PAGE)
+    for number, chunk in enumerate(chunks, start=1):
+        here = authors_index_path(number)
+        pages[here] = index.render(
+            front_matter=front_matter({"title": "Authors"}),
+            intro=md_escape(
+                f"{format_count(len(authors), 'author')} named on the saved Hugging Face "
+                "paper pages of the atlas, by name. Listings show only how many authors a "
+                "paper has, so a paper is here only when its own page was saved."
+            ),
+            rows=[
+                (
+                    md_escape(a.name),
+                    link(here, author_path(a.slug)),
+                    format_count(len(a.papers), "paper"),
+                )
+                for a in chunk
+            ],
+            pager=pager(number, len(chunks), here, authors_index_path),
+        )
+    return pages
+
+
+AUTHORS_PER_PAGE = 500
+"""Names per page of the index of authors (one short line each)."""
 
 
 # --- paper pages ---------------------------------------------------------------------------
@@ -241,10 +307,22 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
         topics=topics,
         unclassified_href=link(here, topic_path(UNCLASSIFIED)),
         abstract=md_escape(paper.abstract) if paper.abstract else None,
+        authors=[
+            f"[{md_escape(name)}]({link(here, author_path(author_slug(name)))})"
+            for name in paper.author_names
+        ],
+        authors_note=_authors_note(paper),
+        ai_summary=md_escape(paper.ai_summary) if paper.ai_summary else None,
+        project_page=paper.project_page,
         index_only=_index_only(paper),
         search_filters=_search_filters(site, paper),
         other_abstracts=other,
-        github=list(paper.github),
+        github=[
+            (url, f" ({format_count(paper.latest_stars.value, 'star')} when last seen)")
+            if index == 0 and paper.latest_stars is not None
+            else (url, "")
+            for index, url in enumerate(paper.github)
+        ],
         links=[url for url in paper.links if url not in paper.github],
         search_links=[(name, url.format(q=query)) for name, url in SEARCH_LINKS],
         paper_links=_paper_links(paper),
@@ -277,6 +355,14 @@ def _related_details(site: SiteInput, related: Related) -> str:
     if related.shared_terms:
         parts.append("shared terms: " + ", ".join(map(md_escape, related.shared_terms)))
     return "; ".join(parts)
+
+
+def _authors_note(paper: Paper) -> str:
+    """What the authors line cannot show: the authors a page folded away (`+ 8 authors`)."""
+    if not paper.author_names or paper.authors is None:
+        return ""
+    hidden = paper.authors - len(paper.author_names)
+    return f"{hidden} more not named on the page" if hidden > 0 else ""
 
 
 def _search_filters(site: SiteInput, paper: Paper) -> str:
@@ -600,9 +686,37 @@ def health_context(site: SiteInput) -> HealthContext:
             "multi_dump": sum(
                 1 for p in corpus.papers.values() if len({s.path for s in p.sources}) > 1
             ),
+            **paper_page_counts(corpus),
         },
         diagnostics=[md_escape(str(d)) for d in diagnostics],
     )
+
+
+def paper_page_counts(corpus) -> dict[str, int]:
+    """Saved paper pages, counted apart from listings: read, merged into a paper some
+    listing shows, a paper of their own, and their problems."""
+    pages = {d.path for d in corpus.dumps if d.kind == "paper"}
+    merged = own = 0
+    for paper in corpus.papers.values():
+        from_pages = [s for s in paper.sources if s.path in pages]
+        if from_pages:
+            if len(from_pages) < len(paper.sources):
+                merged += 1
+            else:
+                own += 1
+    problems = sum(
+        1
+        for d in corpus.dumps
+        if d.path in pages
+        for diagnostic in d.diagnostics
+        if diagnostic.level is not Level.INFO
+    )
+    return {
+        "paper_pages": len(pages),
+        "paper_pages_merged": merged,
+        "paper_pages_own": own,
+        "paper_pages_problems": problems,
+    }
 
 
 def render_nav(site: SiteInput) -> str:
@@ -640,6 +754,7 @@ def site_nav(site: SiteInput) -> list[object]:
         },
         {"Archive": archive_nav(site)},
         {"Listings": str(LISTINGS_INDEX)},
+        *([{"Authors": str(AUTHORS_INDEX)}] if site.authors else []),
         {"Downloads and feeds": str(EXPORTS_PAGE)},
         {"Corpus health": str(HEALTH)},
     ]

@@ -87,6 +87,23 @@ def listing_path(slug: str, page: int = 1) -> PurePosixPath:
     return PurePosixPath("listings", slug, "page", str(page), "index.md")
 
 
+AUTHORS_INDEX = PurePosixPath("authors", "index.md")
+
+
+def author_path(slug: str, page: int = 1) -> PurePosixPath:
+    """`/authors/<slug>/`: one page per named author (names come from saved paper pages);
+    the index of authors goes on over `/authors/page/<n>/`."""
+    if page == 1:
+        return PurePosixPath("authors", slug, "index.md")
+    return PurePosixPath("authors", slug, "page", str(page), "index.md")
+
+
+def authors_index_path(page: int = 1) -> PurePosixPath:
+    if page == 1:
+        return AUTHORS_INDEX
+    return PurePosixPath("authors", "page", str(page), "index.md")
+
+
 def link(source: PurePosixPath, target: PurePosixPath) -> str:
     """The relative Markdown link from one generated page to another (MkDocs checks it).
     Pure string work: `posixpath.relpath` asks the OS for the working directory on every

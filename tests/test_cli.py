@@ -101,7 +101,8 @@ def test_build_ends_with_a_one_line_summary(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith(
-        "Generated 8 paper pages and 5 topic pages (with Unclassified) from 6 dumps"
+        "Generated 8 paper pages and 5 topic pages (with Unclassified) from 7 dumps "
+        "(1 of them saved paper pages); "
     )
     assert (
         project / "build" / "docs" / "papers" / "a-benchmark-of-tabular-data-cleaning.md"

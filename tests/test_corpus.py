@@ -315,3 +315,55 @@ def test_build_corpus_takes_the_repository_of_a_github_button_first() -> None:
     )  # fmt: skip
     (paper,) = build_corpus([_report("a.md", entry)]).papers.values()
     assert paper.github == ("https://github.com/Lab/Repo", "https://github.com/other/code")
+
+
+PAPER_PAGE = (
+    "---\ntitle: Paper page - {title}\nurl: https://huggingface.co/papers/{id}\n---\n\n"
+    "# {title}\n\nPublished on Mar 4, 2024\n\nAuthors:\n\n{authors}\n\n## Abstract\n\n"
+    "A short summary.\n\nAI-generated summary\n\nThe paper's abstract.\n"
+)
+
+
+def paper_page(path: str, title: str, arxiv_id: str, authors: str = "Ada Lovelace") -> object:
+    text = PAPER_PAGE.format(title=title, id=arxiv_id, authors=authors)
+    return parse_dump(text, path)
+
+
+def test_a_paper_page_enriches_the_listing_paper_of_the_same_title() -> None:
+    listing = dump("a.txt", "Sparse Attention\n\nWe study sparse attention.\n\n3 authors\n\nMar 4")
+    page = paper_page("b.md", "Sparse attention", "2403.01234", "Ada Lovelace ,\n\nAlan Turing")
+    corpus = build_corpus([listing, page])
+    (paper,) = corpus.papers.values()
+    assert paper.title == "Sparse Attention"  # the first dump's wording (dump order)
+    assert paper.arxiv_id == "2403.01234"
+    assert paper.author_names == ("Ada Lovelace", "Alan Turing")
+    assert paper.ai_summary == "A short summary."
+    # Two author counts (3 in the listing, 2 names on the page): the page that names them
+    # wins, and the disagreement is noted like any other.
+    assert paper.authors == 2
+    assert any("authors 3 differs from the 2 the paper page" in d.message for d in paper.conflicts)
+    assert [s.path for s in paper.sources] == ["a.txt", "b.md"]
+
+
+def test_a_paper_only_a_page_shows_is_a_paper_of_its_own() -> None:
+    listing = dump("a.txt", "Sparse Attention\n\nWe study sparse attention.\n\n3 authors\n\nMar 4")
+    page = paper_page("b.md", "Dense Attention", "2403.09999")
+    corpus = build_corpus([listing, page])
+    assert sorted(p.title for p in corpus.papers.values()) == [
+        "Dense Attention",
+        "Sparse Attention",
+    ]
+    dense = next(p for p in corpus.papers.values() if p.title == "Dense Attention")
+    assert (dense.arxiv_id, dense.author_names, dense.authors) == (
+        "2403.09999",
+        ("Ada Lovelace",),
+        1,
+    )
+
+
+def test_a_retitled_paper_merges_by_arxiv_id_and_says_so() -> None:
+    first = paper_page("a.md", "Old Title of the Paper", "2403.01234")
+    second = paper_page("b.md", "New Title of the Paper", "2403.01234")
+    (paper,) = build_corpus([first, second]).papers.values()
+    assert paper.title == "Old Title of the Paper"
+    assert any("differs from 'Old Title of the Paper'" in d.message for d in paper.conflicts)

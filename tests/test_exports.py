@@ -192,3 +192,28 @@ def test_each_paper_field_is_declared_once_the_schema_and_csv_follow_the_record(
     row = dict(zip(CSV_COLUMNS, csv_row(record), strict=True))
     assert row["title"] == "A Paper" and row["topics"] == "quantum" and row["authors"] == 2
     assert row["published"] == "2020-06-01" and row["upvotes"] == ""
+
+
+@pytest.mark.parametrize("hidden", ["", "\n+ 3 authors\n"])
+def test_bibtex_of_a_paper_page_names_its_authors_and_arxiv(hidden: str) -> None:
+    """A saved paper page gives names: `author = {A and B}` (and `others` for names the
+    page folded away), with `eprint` and `archivePrefix`, read back by both parsers."""
+    names = ["Ada Lovelace", "José García", "O'Neil, Jr. {Brace} 100%"]
+    authors = " ,\n\n".join(names)
+    text = (
+        "---\ntitle: Paper page - A Paper\nurl: https://huggingface.co/papers/2401.00001\n---\n"
+        f"\n# A Paper\n\nPublished on Jan 3, 2024\n\nAuthors:\n\n{authors}\n{hidden}\n"
+        "## Abstract\n\nThe abstract.\n"
+    )
+    (paper,) = build_corpus([parse_dump(text, "p.md")]).papers.values()
+    entry_text = bibtex_entry(paper, None)
+    library = bibtexparser.parse_string(entry_text)
+    assert library.failed_blocks == []
+    parsed = pybtex.database.parse_string(entry_text, "bibtex").entries[paper.slug]
+    people = [str(person) for person in parsed.persons["author"]]
+    assert len(people) == len(names) + (1 if hidden else 0)
+    assert people[0] == "Lovelace, Ada"
+    assert (people[-1] == "others") == bool(hidden)
+    assert parsed.fields["eprint"] == "2401.00001"
+    assert parsed.fields["archivePrefix"] == "arXiv"
+    assert entry_text.startswith("@misc{")

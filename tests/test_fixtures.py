@@ -52,6 +52,11 @@ def entry_record(entry: Entry) -> dict[str, object]:
         "github": entry.github_repo,
         "submitted_by": entry.submitted_by,
         "arxiv_id": entry.arxiv_id,
+        # What only a saved paper page shows: only when there (listing records stay as
+        # they were written).
+        **({"author_names": list(entry.author_names)} if entry.author_names else {}),
+        **({"ai_summary": entry.ai_summary} if entry.ai_summary else {}),
+        **({"project_page": entry.project_page} if entry.project_page else {}),
     }
 
 

@@ -141,3 +141,16 @@ def test_the_reader_never_raises_on_other_files() -> None:
         page, diagnostics, kinds = parse_paper_page(text, path.name)
         assert page is not None or any(d.level is Level.ERROR for d in diagnostics), path
         assert len(kinds) >= text.count("\n")
+
+
+def test_the_project_page_and_github_buttons_are_read() -> None:
+    abstract = (
+        SUMMARY + "\n\n[GitHub 1.32k](https://github.com/org/repo)\n\n"
+        "[Project page](https://example.org/project)\n\n### Community\n\n"
+        "Models citing this paper 0\n"
+    )
+    page, diagnostics, _ = read(HEAD + BODY.format(title="A Real Title", abstract=abstract))
+    assert diagnostics == ()
+    assert (page.github, page.github_stars) == ("https://github.com/org/repo", 1320)
+    assert page.project_page == "https://example.org/project"
+    assert page.abstract == "The abstract itself, in full."

@@ -357,3 +357,55 @@ def test_the_same_dumps_build_the_same_site_byte_for_byte(seed_site: Path, tmp_p
     assert any(name.startswith("pagefind/filter/") for name in first)  # filters are there
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_saved_paper_pages_enrich_the_site_with_names_links_and_author_pages(
+    tmp_path: Path,
+) -> None:
+    """Issue 15: the seeds plus the real paper pages that read without a warning. DSPy is
+    in a seed listing too: its page gains its authors, arXiv links and a citable entry,
+    and every author gets a page that lists it."""
+    import bibtexparser
+    import pybtex.database
+    from conftest import FIXTURES, make_project, mkdocs_build
+
+    dumps = tmp_path / "dumps"
+    shutil.copytree(ROOT / "content" / "dumps", dumps)
+    for name in (
+        "2310.03714_dspy_jina_reader_with_json_meta",
+        "2407.13168_scicode_text_with_hydration_json",
+    ):
+        shutil.copy(FIXTURES / "paper_pages" / f"{name}.txt", dumps)
+    project = make_project(tmp_path, dumps, ROOT / "content" / "topics.yml")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    slug = "dspy-compiling-declarative-language-model-calls-into-self-improving-pipelines"
+    page = (site / "papers" / slug / "index.html").read_text()
+    assert "Omar Khattab" in page and "Christopher Potts" in page
+    # The authors line is searchable (not inside data-pagefind-ignore): a name finds it.
+    authors = re.search(r'<p class="atlas-authors"[^>]*>', page)[0]
+    assert "data-pagefind-ignore" not in authors
+    assert 'href="https://arxiv.org/abs/2310.03714"' in page
+    assert 'href="https://arxiv.org/pdf/2310.03714"' in page
+    author = (site / "authors" / "omar-khattab" / "index.html").read_text()
+    assert f'href="../../papers/{slug}/"' in author
+    block = re.search(r'<h2 id="cite">.*?<code>(.*?)</code>', page, re.S)
+    bib = html.unescape(re.sub(r"<[^>]+>", "", block[1]))
+    assert bibtexparser.parse_string(bib).failed_blocks == []
+    entry = pybtex.database.parse_string(bib, "bibtex").entries[slug]
+    assert len(entry.persons["author"]) == 13
+    assert entry.fields["eprint"] == "2310.03714"
+    # SciCode is in no listing: a paper of its own, with its AI summary and 30 authors.
+    scicode = (
+        site / "papers" / "scicode-a-research-coding-benchmark-curated-by-scientists" / "index.html"
+    ).read_text()
+    assert "AI-generated summary" in scicode and "30 authors" in scicode
+    health = (site / "health" / "index.html").read_text()
+    assert re.search(
+        r"Saved paper pages \(single papers, not listings\)</td>\s*<td[^>]*>2<", health
+    )
+    assert re.search(
+        r"Papers a paper page enriched \(also in a listing\)</td>\s*<td[^>]*>1<", health
+    )
+    assert (site / "authors" / "index.html").exists()

@@ -24,7 +24,7 @@ import re
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from ..models import Diagnostic, DumpReport, Level, LineKind, PartialDate, SourceRef
+from ..models import Diagnostic, DumpReport, Entry, Level, LineKind, PartialDate, SourceRef
 from .cards import MAX_TITLE_CHARS, read_cards, shape
 from .lines import Document, read_document, split_lines
 from .paper_page import PaperPage, read_paper_page
@@ -99,30 +99,32 @@ def parse_paper_page(
     text: str, path: str
 ) -> tuple[PaperPage | None, tuple[Diagnostic, ...], tuple[LineKind, ...]]:
     """Read one saved paper page (issue 15): its record (None when it cannot be read),
-    what was wrong at which line, and the kind of every line. Not yet part of a build:
-    `parse_dump` still refuses paper pages until their papers are merged into the
-    listings' (the next step of issue 15)."""
+    what was wrong at which line, and the kind of every line."""
     text, removed = remove_control_characters(text, path)
-    doc = read_document(text, path)
+    page, kinds, diagnostics = _read_page(read_document(text, path), text)
+    return page, tuple(sorted((*diagnostics, *removed), key=lambda d: d.source)), tuple(kinds)
+
+
+def _read_page(
+    doc: Document, text: str
+) -> tuple[PaperPage | None, list[LineKind], list[Diagnostic]]:
     page, kinds, diagnostics = read_paper_page(doc, text)
     # The capture layer's notes matter where the record was read from (a link broken in
     # the title or abstract); the rest of a paper page (comments, citing papers, a
     # reader tool's JSON echo of the page) is not read, so its markup is not judged.
     read_from = {LineKind.TITLE, LineKind.ABSTRACT, LineKind.METADATA}
     notes = [
-        Diagnostic(SourceRef(path, index + 1), Level.ERROR if error else Level.WARNING, message)
-        for index, error, message in doc.notes
-        if kinds[index] in read_from
+        Diagnostic(SourceRef(doc.path, i + 1), Level.ERROR if error else Level.WARNING, message)
+        for i, error, message in doc.notes
+        if kinds[i] in read_from
     ]
-    found = sorted((*diagnostics, *notes, *removed), key=lambda d: d.source)
-    return page, tuple(found), tuple(kinds)
+    return page, kinds, sorted((*diagnostics, *notes), key=lambda d: d.source)
 
 
 def _parse_dump(text: str, path: str) -> DumpReport:
     doc = read_document(text, path)
-    page = _paper_page(doc)
-    if page is not None:
-        return _refused(doc, page)
+    if _paper_page(doc) is not None:
+        return _paper_page_report(doc, text)
     listing = read_cards(doc, classify(doc))
     diagnostics = listing.diagnostics
     entries = tuple(listing.entries)
@@ -247,18 +249,42 @@ def _paper_page(doc: Document) -> int | None:
     return None
 
 
-def _refused(doc: Document, index: int) -> DumpReport:
-    kinds = [LineKind.BLANK if not line.raw else LineKind.UNEXPLAINED for line in doc.lines]
-    message = (
-        "this is a saved paper page (huggingface.co/papers/<id>), not a listing of papers; "
-        f"only listing pages can be read: {doc.lines[index].raw[:80]!r}"
-    )
+def _paper_page_report(doc: Document, text: str) -> DumpReport:
+    """A saved paper page, read by its own reader (`paper_page`): one entry, with the
+    names, links and summary a listing never shows."""
+    page, kinds, diagnostics = _read_page(doc, text)
+    entries: tuple[Entry, ...] = ()
+    if page is not None:
+        names = page.authors or ()
+        count = len(names) + (page.authors_hidden or 0) if names or page.authors_hidden else None
+        entries = (
+            Entry(
+                title=page.title,
+                source=page.source,
+                abstract=page.abstract,
+                abstract_source=page.abstract_source,
+                authors=count,
+                organisation=page.organization,
+                published=page.published,
+                upvotes=page.upvotes,
+                github_stars=page.github_stars,
+                submitted_by=page.submitted_by,
+                github_repo=page.github,
+                arxiv_id=page.arxiv_id,
+                author_names=names,
+                ai_summary=page.ai_summary,
+                project_page=page.project_page,
+            ),
+        )
     return DumpReport(
         path=doc.path,
         line_count=len(doc.lines),
         page_date=None,
         layout=f"{doc.format}, a single paper's page",
-        entries=(),
-        diagnostics=(Diagnostic(SourceRef(doc.path, index + 1), Level.ERROR, message),),
+        kind="paper",
+        period=page.arxiv_id if page is not None else None,
+        captured=_saved_on(doc),
+        entries=entries,
+        diagnostics=tuple(diagnostics),
         line_kinds=tuple(kinds),
     )

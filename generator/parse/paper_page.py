@@ -174,13 +174,14 @@ def read_paper_page(
         reading.report(abstract_at, Level.ERROR, "an 'Abstract' heading with no abstract under it")
         return None, reading.kinds, reading.diagnostics
     github, stars = _github(reading, title_at, end)
+    project_page = _project_page(reading, title_at, end)
     organization = _organization(reading, title_at, first_landmark, abstract_at)
     _leaked_data(reading)
     _cut_off(reading)
     if arxiv_id is None:
         reading.report(
             title_at,
-            Level.WARNING,
+            Level.INFO,
             "the page shows no arXiv id (no huggingface.co/papers/<id> URL, no 'arxiv:' "
             "line): it can only be matched to a listing's paper by its title",
         )
@@ -199,6 +200,7 @@ def read_paper_page(
         abstract_source=abstract_source,
         github=github,
         github_stars=stars,
+        project_page=project_page,
         organization=organization,
     )
     return page, reading.kinds, reading.diagnostics
@@ -365,7 +367,7 @@ def _authors(
         if not name or line.markup_only:
             continue
         # `+ 8 authors`: the capture layer reads `+ ` as a list bullet.
-        more = _MORE_AUTHORS_RE.match(line.text.strip()) or _MORE_AUTHORS_RE.match(name)
+        more = _MORE_AUTHORS_RE.match(line.raw) or _MORE_AUTHORS_RE.match(name)
         if more:
             hidden = int(more[1])
         else:
@@ -373,7 +375,7 @@ def _authors(
     if not names:
         reading.report(
             at,
-            Level.WARNING,
+            Level.INFO,
             "the 'Authors:' section shows no names (the capture tool lost them)",
         )
     return tuple(names), hidden
@@ -462,6 +464,19 @@ def _github(reading: _Reading, start: int, end: int) -> tuple[str | None, int | 
     return None, None
 
 
+def _project_page(reading: _Reading, start: int, end: int) -> str | None:
+    """The page's `Project page` button (its link, when the capture kept it)."""
+    lines = reading.doc.lines
+    for index in range(start, min(end + 4, len(lines))):
+        line = lines[index]
+        if line.key.startswith("Project page"):
+            links = [url for url in line.links if url.startswith(("http://", "https://"))]
+            if links:
+                reading.mark(index, LineKind.METADATA)
+                return links[0]
+    return None
+
+
 def _organization(reading: _Reading, start: int, stop: int, abstract_at: int) -> str | None:
     """The organisation link beside `#N Paper of the day` (Obsidian glues them)."""
     lines = reading.doc.lines
@@ -485,7 +500,7 @@ def _leaked_data(reading: _Reading) -> None:
             reading.kinds[index] = LineKind.BOILERPLATE
             reading.report(
                 index,
-                Level.WARNING,
+                Level.INFO,
                 f"{len(line.raw):,} characters of the page's embedded data (JSON), not its "
                 "text: ignored",
             )
