@@ -34,8 +34,8 @@ def author_slug(name: str) -> str:
     slug = slugify(name)
     if not any(c.isalpha() for c in slug) or (slug == "paper" and "paper" not in name.lower()):
         return "author-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
-    if slug in RESERVED:
-        return f"{slug}-author"
+    if slug in RESERVED:  # a suffix no plain name makes: a hash of the name
+        return f"{slug}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
     return slug
 
 

@@ -198,7 +198,7 @@ def test_each_paper_field_is_declared_once_the_schema_and_csv_follow_the_record(
 def test_bibtex_of_a_paper_page_names_its_authors_and_arxiv(hidden: str) -> None:
     """A saved paper page gives names: `author = {A and B}` (and `others` for names the
     page folded away), with `eprint` and `archivePrefix`, read back by both parsers."""
-    names = ["Ada Lovelace", "José García", "O'Neil, Jr. {Brace} 100%"]
+    names = ["Ada Lovelace", "José García", "Tim O'Neil {Brace} 100%"]
     authors = " ,\n\n".join(names)
     text = (
         "---\ntitle: Paper page - A Paper\nurl: https://huggingface.co/papers/2401.00001\n---\n"

@@ -256,7 +256,9 @@ def _paper_page_report(doc: Document, text: str) -> DumpReport:
     entries: tuple[Entry, ...] = ()
     if page is not None:
         names = page.authors or ()
-        count = len(names) + (page.authors_hidden or 0) if names or page.authors_hidden else None
+        # A count only from names read (with any `+ N authors`): when the capture lost the
+        # names, `+ N` alone would understate it.
+        count = len(names) + (page.authors_hidden or 0) if names else None
         entries = (
             Entry(
                 title=page.title,
