@@ -28,7 +28,7 @@ from .build import (
 )
 from .config import load_taxonomy
 from .corpus import build_corpus
-from .errors import GeneratorError
+from .errors import GeneratorError, plural
 from .exports import paper_record
 from .lock import build_lock, die_with_parent, handover_env
 from .models import Corpus, LineKind
@@ -180,8 +180,9 @@ def _parse(args: argparse.Namespace) -> int:
     entries = sum(len(d.entries) for d in corpus.dumps)
     fatal = fatal_diagnostics(corpus, args.strict)
     summary = (
-        f"{len(corpus.papers)} papers ({entries} entries) from {len(corpus.dumps)} dumps "
-        f"in {time.perf_counter() - started:.2f} s"
+        f"{plural(len(corpus.papers), 'paper')} "
+        f"({entries} {'entry' if entries == 1 else 'entries'}) "
+        f"from {plural(len(corpus.dumps), 'dump')} in {time.perf_counter() - started:.2f} s"
     )
     if fatal:
         files = len({d.source.path for d in fatal})

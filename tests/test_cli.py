@@ -77,7 +77,7 @@ def test_parse_prints_what_it_found_but_exits_1_when_a_line_is_not_understood() 
         "abstract (capture cut off?): 'A Card Cut Off Before Its Abstr'",
         result.stderr.splitlines()[-1],
     ]
-    assert result.stderr.splitlines()[-1].startswith("Parsed 1 papers (1 entries) from 1 dumps")
+    assert result.stderr.splitlines()[-1].startswith("Parsed 1 paper (1 entry) from 1 dump in ")
     assert result.stderr.splitlines()[-1].endswith(
         "with 1 problem in 1 dump: the records above are not complete or not right."
     )
