@@ -300,6 +300,7 @@ def paper_context(paper: Paper, site: SiteInput) -> PaperContext:
                 # builders read them as plain tags.
                 "tags": [html_text(site.taxonomy.get(m.topic).name) for m in matches],
                 "topic_urls": [url_path(topic_path(m.topic)) for m in matches],
+                **citation_meta(paper),
             }
         ),
         title=md_escape(paper.title),
@@ -355,6 +356,24 @@ def _related_details(site: SiteInput, related: Related) -> str:
     if related.shared_terms:
         parts.append("shared terms: " + ", ".join(map(md_escape, related.shared_terms)))
     return "; ".join(parts)
+
+
+def citation_meta(paper: Paper) -> dict[str, str | list[str]]:
+    """Highwire Press `citation_*` values (what Zotero, Mendeley and Google Scholar read
+    from a page's <meta> tags; overrides/main.html writes them): only what is known, and
+    HTML-escaped like the other front matter values themes print as they are."""
+    meta: dict[str, str | list[str]] = {"citation_title": html_text(paper.title)}
+    if paper.author_names:
+        meta["citation_authors"] = [html_text(name) for name in paper.author_names]
+    date = paper.published
+    if date is not None and date.year is not None:
+        meta["citation_date"] = f"{date.year:04d}/{date.month:02d}/{date.day:02d}"
+    if paper.arxiv_id is not None:
+        links = arxiv_links(paper.arxiv_id)
+        meta["citation_arxiv_id"] = paper.arxiv_id
+        meta["citation_pdf_url"] = links["pdf"]
+        meta["citation_abstract_html_url"] = links["abstract"]
+    return meta
 
 
 def _authors_note(paper: Paper) -> str:

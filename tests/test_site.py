@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import html.parser
 import os
 import re
 import shutil
@@ -409,3 +410,48 @@ def test_saved_paper_pages_enrich_the_site_with_names_links_and_author_pages(
         r"Papers a paper page enriched \(also in a listing\)</td>\s*<td[^>]*>1<", health
     )
     assert (site / "authors" / "index.html").exists()
+    # A reference manager reads the names from the page's citation tags, in order.
+    tags = citation_tags(site / "papers" / slug / "index.html")
+    authors = [value for name, value in tags if name == "citation_author"]
+    assert authors[:2] == ["Omar Khattab", "Arnav Singhvi"] and len(authors) == 13
+    assert ("citation_arxiv_id", "2310.03714") in tags
+
+
+class _MetaTags(html.parser.HTMLParser):
+    """A page's <meta name=... content=...> pairs, read as Zotero's Embedded Metadata
+    translator reads them (attribute values unescaped by the HTML parser)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "meta" and found.get("name", "").startswith("citation_"):
+            self.tags.append((found["name"], found.get("content") or ""))
+
+
+def citation_tags(page: Path) -> list[tuple[str, str]]:
+    reader = _MetaTags()
+    reader.feed(page.read_text())
+    return reader.tags
+
+
+def test_every_paper_page_carries_highwire_citation_tags(seed_site: Path) -> None:
+    """Issue 16: one `citation_title` per paper page, equal to the page's heading; a date
+    only with its year; arXiv id and PDF only when the paper's id is known."""
+    pages = sorted((seed_site / "papers").glob("*/index.html"))
+    with_date = 0
+    for page in pages:
+        tags = citation_tags(page)
+        titles = [value for name, value in tags if name == "citation_title"]
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", page.read_text(), re.S)[1]
+        heading = re.sub(r'<a class="headerlink".*?</a>', "", heading)  # the ¶ permalink
+        assert titles == [html.unescape(re.sub(r"<[^>]+>", "", heading)).strip()], page
+        dates = [value for name, value in tags if name == "citation_publication_date"]
+        assert all(re.fullmatch(r"\d{4}/\d{2}/\d{2}", d) for d in dates)
+        with_date += bool(dates)
+        ids = [value for name, value in tags if name == "citation_arxiv_id"]
+        pdfs = [value for name, value in tags if name == "citation_pdf_url"]
+        assert pdfs == [f"https://arxiv.org/pdf/{i}" for i in ids]
+    assert len(pages) == 466 and with_date == 59  # the seed papers whose year a listing showed
