@@ -8,6 +8,9 @@
 #                need Debian's chromium: `apt-get install chromium`, as .ci/run does)
 #   make check   validate the dumps and the taxonomy without writing anything
 #   make lock    re-resolve requirements*.in into the pinned requirements*.txt
+#   make clean   remove everything generated (build/docs but its tracked files, site/)
+
+.DEFAULT_GOAL := help
 
 PYTHON ?= python3
 VENV := .venv
@@ -15,7 +18,11 @@ BIN := $(VENV)/bin
 # Material prints a banner about MkDocs 2 on every build; it is not a warning about us.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site test prereqs check lock clean
+.PHONY: help serve site test prereqs check lock clean
+
+# `make` alone: the targets, from the comment at the top of this file.
+help:
+	@sed -n '/^#   make serve/,/^#   make clean/s/^#   //p' Makefile
 
 # Python 3.11+ is checked before a virtual environment is made from it; a .venv from an
 # older Python (or a half-made one) is refused with a line saying to run `make clean`.
@@ -67,6 +74,9 @@ lock:
 
 # Generated files, and a .venv that is not whole (a failed first install, an old Python).
 clean:
-	rm -rf site .site.* build/.docs.* build/docs/papers build/docs/topics build/docs/*.md build/docs/.nav.yml build/docs/.paper-atlas-manifest
+	rm -rf site .site.* build/.docs.* build/lib build/bdist.* *.egg-info node_modules/.installed
+	@# Everything in build/docs but its two tracked files (.gitignore, .paper-atlas-output).
+	find build/docs -mindepth 1 -maxdepth 1 ! -name .gitignore ! -name .paper-atlas-output -exec rm -rf {} +
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	@if [ -d $(VENV) ] && { [ ! -f $(VENV)/.installed ] || ! $(VENV)/bin/python tests/tools/prereqs.py python 2>/dev/null; }; then \
 	  echo "rm -rf $(VENV)  (not a complete environment)"; rm -rf $(VENV); fi

@@ -61,8 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    # `paper-atlas` when installed (pyproject.toml's command), `python -m generator` in a
+    # checkout: usage and errors name the command the user typed.
+    invoked = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
     parser = argparse.ArgumentParser(
-        prog="python -m generator",
+        prog="paper-atlas" if invoked == "paper-atlas" else "python -m generator",
         description="Turn Hugging Face Papers listing dumps into a Markdown site for MkDocs.",
     )
     common = argparse.ArgumentParser(add_help=False)
