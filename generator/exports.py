@@ -1,12 +1,13 @@
 """Machine-readable views of the corpus: BibTeX, JSON, CSV and RSS. Pure: strings out.
 
 - BibTeX: one `@misc` per paper, keyed by its slug (unique and permanent), every field
-  escaped for LaTeX so any title parses; the listings show no author names, so there is
-  no `author` field, and `year` only when the dump showed it.
+  escaped for LaTeX so any title parses; `author` only when a saved paper page named
+  the authors (listings show a count), and `year` only when a dump showed it.
 - JSON: `papers.json` is `{"schema_version", "generated_from", "papers": [...]}`; its
   schema is `papers.schema.json` beside it (SCHEMA below), version PAPERS_SCHEMA_VERSION.
 - CSV: one row per paper, the same fields flattened (lists joined with " | ").
-- RSS 2.0 feeds, newest first by when a paper was first seen. A dump has no capture date
+- RSS 2.0 feeds, newest first by when a paper was first seen; each description is the
+  abstract as HTML-escaped text (readers render descriptions as HTML). A dump has no capture date
   (only its order), so items carry a `pubDate` only when the dump manifest gives one:
   RSS 2.0 makes it optional, unlike Atom's mandatory `updated`, so no date is invented.
 """
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -317,7 +319,11 @@ def rss_feed(
         ET.SubElement(item, "link").text = url
         ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = f"paper-atlas:{paper.slug}"
         if paper.abstract:
-            ET.SubElement(item, "description").text = xml_text(paper.abstract)
+            # Readers treat <description> as HTML: escaped, an abstract's "0<delta<1"
+            # stays text instead of becoming a tag that swallows the words after it.
+            ET.SubElement(item, "description").text = xml_text(
+                html.escape(paper.abstract, quote=False)
+            )
         if date is not None:
             ET.SubElement(item, "pubDate").text = date
     ET.indent(rss)

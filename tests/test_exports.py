@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -217,3 +218,22 @@ def test_bibtex_of_a_paper_page_names_its_authors_and_arxiv(hidden: str) -> None
     assert parsed.fields["eprint"] == "2401.00001"
     assert parsed.fields["archivePrefix"] == "arXiv"
     assert entry_text.startswith("@misc{")
+
+
+def test_feed_descriptions_are_html_that_shows_the_abstract_as_text(seed_out) -> None:
+    """Readers render <description> as HTML: the abstract is HTML-escaped inside it, so a
+    seed abstract's "0<delta<1" reads back as written (it showed as "0<1" before)."""
+    out, report = seed_out
+    items = ET.parse(out / "feed.xml").getroot().findall("./channel/item")
+    by_slug = {i.find("guid").text.split(":", 1)[1]: i for i in items}
+    checked = 0
+    for slug, paper in report.corpus.papers.items():
+        description = by_slug[slug].find("description")
+        if paper.abstract is None:
+            assert description is None
+            continue
+        html_text = description.text
+        assert "<" not in html_text  # no tag: the HTML is all text
+        assert html.unescape(html_text) == paper.abstract
+        checked += "<" in paper.abstract
+    assert checked >= 1  # a seed abstract with "<" in it (0<delta<1) is among them
