@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from generator import lock  # noqa: E402
-from generator.build import default_settings, run  # noqa: E402
+from generator.build import BuildReport, default_settings, run  # noqa: E402
 from generator.errors import GeneratorError  # noqa: E402
 from generator.search_index import stabilise  # noqa: E402
 
@@ -96,7 +96,7 @@ def on_config(config):
 _pinned_epoch = False
 
 
-def _pin_build_date(report) -> None:
+def _pin_build_date(report: BuildReport) -> None:
     """MkDocs dates every page, the sitemap and the gzip header of `sitemap.xml.gz` with
     the build day, so the same dumps built on two days gave different sites. Unless the
     caller set SOURCE_DATE_EPOCH (the reproducible-builds convention MkDocs reads), use

@@ -40,7 +40,7 @@ from .markup import (
     snippet,
     sort_date,
 )
-from .models import DumpReport, Level, LineKind, Paper, SiteInput
+from .models import Corpus, DumpReport, Level, LineKind, Paper, SiteInput
 from .related import MIN_SCORE, Related
 from .routes import (
     ARCHIVE_INDEX,
@@ -711,7 +711,7 @@ def health_context(site: SiteInput) -> HealthContext:
     )
 
 
-def paper_page_counts(corpus) -> dict[str, int]:
+def paper_page_counts(corpus: Corpus) -> dict[str, int]:
     """Saved paper pages, counted apart from listings: read, merged into a paper some
     listing shows, a paper of their own, and their problems."""
     pages = {d.path for d in corpus.dumps if d.kind == "paper"}
