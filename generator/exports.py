@@ -6,10 +6,13 @@
 - JSON: `papers.json` is `{"schema_version", "generated_from", "papers": [...]}`; its
   schema is `papers.schema.json` beside it (SCHEMA below), version PAPERS_SCHEMA_VERSION.
 - CSV: one row per paper, the same fields flattened (lists joined with " | ").
-- RSS 2.0 feeds, newest first by when a paper was first seen; each description is the
-  abstract as HTML-escaped text (readers render descriptions as HTML). A dump has no capture date
-  (only its order), so items carry a `pubDate` only when the dump manifest gives one:
-  RSS 2.0 makes it optional, unlike Atom's mandatory `updated`, so no date is invented.
+- Feeds, RSS 2.0 and JSON Feed 1.1 side by side, newest first by when a paper was first
+  seen. An RSS description is the abstract as HTML-escaped text (readers render
+  descriptions as HTML); a JSON Feed item carries it as `content_text`. A dump has no
+  capture date unless its file name gives one, so items carry a `pubDate` /
+  `date_published` only then, and the channel's `lastBuildDate` is the newest capture
+  date: both optional in RSS 2.0 and JSON Feed, so no date is invented and the same dumps
+  give the same bytes.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC
+from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from functools import lru_cache
 from urllib.parse import quote_plus
@@ -295,43 +298,97 @@ def xml_text(text: str) -> str:
     return _XML_INVALID_RE.sub("", text)
 
 
+FeedItem = tuple[Paper, str, date | None]
+"""(paper, the URL of its page, the capture date of the dump that first showed it)."""
+
+
 def rss_feed(
     *,
     title: str,
     link: str,
     description: str,
-    feed_url: str,
-    items: Sequence[tuple[Paper, str, str | None]],
+    feed_url: str | None,
+    last_build: date | None,
+    items: Sequence[FeedItem],
 ) -> str:
-    """An RSS 2.0 document; items are (paper, page URL, RFC 822 date or None)."""
+    """An RSS 2.0 document. `feed_url` (the `atom:link rel="self"`) only when the feed's
+    published address is known."""
     rss = ET.Element("rss", {"version": "2.0", "xmlns:atom": "http://www.w3.org/2005/Atom"})
     channel = ET.SubElement(rss, "channel")
     ET.SubElement(channel, "title").text = xml_text(title)
     ET.SubElement(channel, "link").text = link
     ET.SubElement(channel, "description").text = xml_text(description)
-    ET.SubElement(
-        channel, "atom:link", {"href": feed_url, "rel": "self", "type": "application/rss+xml"}
-    )
+    if feed_url is not None:
+        ET.SubElement(
+            channel, "atom:link", {"href": feed_url, "rel": "self", "type": "application/rss+xml"}
+        )
+    if last_build is not None:
+        ET.SubElement(channel, "lastBuildDate").text = rfc822(last_build)
     ET.SubElement(channel, "generator").text = "Paper Atlas"
-    for paper, url, date in items:
+    for paper, url, captured in items:
         item = ET.SubElement(channel, "item")
         ET.SubElement(item, "title").text = xml_text(paper.title)
         ET.SubElement(item, "link").text = url
-        ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = f"paper-atlas:{paper.slug}"
+        ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = feed_id(paper)
         if paper.abstract:
             # Readers treat <description> as HTML: escaped, an abstract's "0<delta<1"
             # stays text instead of becoming a tag that swallows the words after it.
             ET.SubElement(item, "description").text = xml_text(
                 html.escape(paper.abstract, quote=False)
             )
-        if date is not None:
-            ET.SubElement(item, "pubDate").text = date
+        if captured is not None:
+            ET.SubElement(item, "pubDate").text = rfc822(captured)
     ET.indent(rss)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
 
 
-def rfc822(date) -> str:
-    """`datetime.date` → RSS date, at midnight UTC."""
-    from datetime import datetime
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
-    return format_datetime(datetime(date.year, date.month, date.day, tzinfo=UTC))
+
+def json_feed(
+    *,
+    title: str,
+    home_page_url: str,
+    description: str,
+    feed_url: str | None,
+    items: Sequence[FeedItem],
+) -> str:
+    """A JSON Feed 1.1 document with the items of the RSS feed beside it. Every item needs
+    `content_text` or `content_html`: the abstract, or the title when a dump showed none
+    (text, never HTML, so nothing in it can become markup)."""
+    feed: dict[str, object] = {
+        "version": JSON_FEED_VERSION,
+        "title": title,
+        "home_page_url": home_page_url,
+    }
+    if feed_url is not None:
+        feed["feed_url"] = feed_url
+    feed["description"] = description
+    feed["language"] = "en"
+    entries: list[dict[str, object]] = []
+    for paper, url, captured in items:
+        entry: dict[str, object] = {
+            "id": feed_id(paper),
+            "url": url,
+            "title": paper.title,
+            "content_text": paper.abstract or paper.title,
+        }
+        if paper.arxiv_id:
+            entry["external_url"] = arxiv_links(paper.arxiv_id)["abstract"]
+        if captured is not None:
+            entry["date_published"] = f"{captured.isoformat()}T00:00:00Z"
+        if paper.author_names:
+            entry["authors"] = [{"name": name} for name in paper.author_names]
+        entries.append(entry)
+    feed["items"] = entries
+    return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
+
+
+def feed_id(paper: Paper) -> str:
+    """An item's permanent id in every feed: the paper's URL slug never changes."""
+    return f"paper-atlas:{paper.slug}"
+
+
+def rfc822(day: date) -> str:
+    """`datetime.date` → RSS date, at midnight UTC."""
+    return format_datetime(datetime(day.year, day.month, day.day, tzinfo=UTC))

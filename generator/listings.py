@@ -41,14 +41,17 @@ from .routes import (
     PAPERS_JSON,
     PAPERS_SCHEMA,
     SITE_FEED,
+    SITE_JSON_FEED,
     TOPICS_INDEX,
     UNDATED,
     absolute_url,
     archive_path,
+    json_feed_path,
     link,
     listing_path,
     listing_slug,
     paper_path,
+    relative_url,
     topic_bib_path,
     topic_feed_path,
     topic_path,
@@ -113,6 +116,12 @@ def years_of(papers: Iterable[Paper]) -> dict[int | str, list[Paper]]:
     return by_year
 
 
+def _month_heading(paper: Paper, year: int | str) -> str:
+    date = paper.published
+    assert date is not None  # only UNDATED (not archived by month) holds undated papers
+    return f"{MONTHS[date.month - 1]} {year}"
+
+
 def archive_pages(site: SiteInput, env: Environment) -> dict[PurePosixPath, str]:
     """A page per year (pages, for a long year), its papers newest first under their
     months; one for papers whose year no listing showed; and the index of years."""
@@ -129,7 +138,7 @@ def archive_pages(site: SiteInput, env: Environment) -> dict[PurePosixPath, str]
                 year,
                 f"Papers of {year}",
                 f"{len(papers)} papers published in {year}, newest first.",
-                [(f"{MONTHS[p.published.month - 1]} {year}", p) for p in papers],
+                [(_month_heading(p, year), p) for p in papers],
             )
         )
     undated = sorted(by_year.get(UNDATED, []), key=newest_first)
@@ -398,45 +407,66 @@ def export_files(site: SiteInput) -> dict[PurePosixPath, str]:
 
     dump_order = {dump.path: index for index, dump in enumerate(corpus.dumps)}
     captured = {dump.path: dump.captured for dump in corpus.dumps}
+    last_build = max((day for day in captured.values() if day is not None), default=None)
 
-    def items(selection: Iterable[Paper]) -> list[tuple[Paper, str, str | None]]:
+    def items(selection: Iterable[Paper], feed: PurePosixPath) -> list[exports.FeedItem]:
         ordered = newest_first_seen(selection, dump_order)[:FEED_ITEMS]
         return [
-            (
-                p,
-                url(p),
-                exports.rfc822(captured[p.first_seen.path])
-                if captured[p.first_seen.path]
-                else None,
-            )
+            (p, feed_link(site, feed, paper_path(p.slug)), captured[p.first_seen.path])
             for p in ordered
         ]
 
-    files[SITE_FEED] = exports.rss_feed(
-        title="Paper Atlas",
-        link=site_link(site, HOME),
-        description="Papers as they are added to the atlas, newest first.",
-        feed_url=site_link(site, SITE_FEED),
-        items=items(papers),
-    )
+    feeds = [(SITE_FEED, HOME, "Paper Atlas", FEED_DESCRIPTION, papers)]
     for rule in site.taxonomy.topics:
         members = [corpus.papers[slug] for slug in site.members[rule.slug]]
-        files[topic_feed_path(rule.slug)] = exports.rss_feed(
-            title=f"Paper Atlas: {rule.name}",
-            link=site_link(site, topic_path(rule.slug)),
-            description=rule.description or rule.name,
-            feed_url=site_link(site, topic_feed_path(rule.slug)),
-            items=items(members),
+        name, about = f"Paper Atlas: {rule.name}", rule.description or rule.name
+        feeds.append((topic_feed_path(rule.slug), topic_path(rule.slug), name, about, members))
+    for feed, page, title, description, selection in feeds:
+        selected = items(selection, feed)
+        json_feed = json_feed_path(feed)
+        if not site.site_url:
+            description += NO_SITE_URL_NOTE
+        files[feed] = exports.rss_feed(
+            title=title,
+            link=feed_link(site, feed, page),
+            description=description,
+            feed_url=absolute_url(site.site_url, feed),
+            last_build=last_build,
+            items=selected,
+        )
+        files[json_feed] = exports.json_feed(
+            title=title,
+            home_page_url=feed_link(site, json_feed, page),
+            description=description,
+            feed_url=absolute_url(site.site_url, json_feed),
+            items=[
+                (p, feed_link(site, json_feed, paper_path(p.slug)), day) for p, _, day in selected
+            ],
         )
     return files
+
+
+FEED_DESCRIPTION = "Papers as they are added to the atlas, newest first."
+NO_SITE_URL_NOTE = (
+    " (Built without SITE_URL: links are relative to this feed, which browsers and most"
+    " readers follow; the published site's feeds carry absolute links.)"
+)
+
+
+def feed_link(site: SiteInput, feed: PurePosixPath, target: PurePosixPath) -> str:
+    """A link inside a feed: absolute when the site's URL is known; else relative to the
+    feed's own address, never to the site root, so that a topic feed's links resolve (they
+    pointed under `/topics/<slug>/` before)."""
+    return absolute_url(site.site_url, target) or relative_url(feed, target)
 
 
 class ExportsContext(TypedDict):
     front_matter: str
     papers: int
     files: list[tuple[str, str, str]]
-    topics: list[tuple[str, str, str, int]]
+    topics: list[tuple[str, str, str, str, int]]
     schema_version: int
+    site_url: str | None
     feed_items: int | None
     """The feed length, when feeds hold fewer papers than the atlas."""
 
@@ -457,12 +487,14 @@ def exports_page(site: SiteInput, env: Environment) -> str:
             if capped
             else "every paper, newest first",
         ),
+        ("Site feed (JSON Feed)", link(here, SITE_JSON_FEED), "the same, as JSON Feed 1.1"),
     ]
     topics = [
         (
             md_escape(rule.name),
             link(here, topic_bib_path(rule.slug)),
             link(here, topic_feed_path(rule.slug)),
+            link(here, json_feed_path(topic_feed_path(rule.slug))),
             len(site.members[rule.slug]),
         )
         for rule in site.taxonomy.topics
@@ -475,6 +507,7 @@ def exports_page(site: SiteInput, env: Environment) -> str:
             topics=topics,
             schema_version=exports.PAPERS_SCHEMA_VERSION,
             feed_items=FEED_ITEMS if capped else None,
+            site_url=site.site_url,
         )
     )
 
