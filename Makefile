@@ -7,7 +7,8 @@
 #   make test    install the test tools and run the whole test suite (the browser tests
 #                need Debian's chromium: `apt-get install chromium`, as .ci/run does)
 #   make check   validate the dumps and the taxonomy without writing anything
-#   make lock    re-resolve requirements*.in into the pinned requirements*.txt
+#   make linkcheck  check every link and anchor of site/ and its feeds (lychee, offline)
+#   make lock    re-resolve requirements*.in into the hash-locked requirements*.txt
 #   make clean   remove everything generated (build/docs but its tracked files, site/)
 
 .DEFAULT_GOAL := help
@@ -18,7 +19,7 @@ BIN := $(VENV)/bin
 # Material prints a banner about MkDocs 2 on every build; it is not a warning about us.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve site test prereqs check lock clean
+.PHONY: help serve site test prereqs check linkcheck lock clean
 
 # `make` alone: the targets, from the comment at the top of this file.
 help:
@@ -61,20 +62,29 @@ test: prereqs $(VENV)/.installed-dev node_modules/.installed
 prereqs:
 	@$(PYTHON) tests/tools/prereqs.py test
 
+# lychee offline: every local link and #anchor of every page and RSS feed of site/ (build
+# it first: make site); JSON Feeds are checked by the tests (tests/sitecheck.py).
+linkcheck: $(VENV)/.installed-dev
+	@test -f site/index.html || { echo "make: no site/ to check; run make site first"; exit 1; }
+	$(BIN)/lychee --offline --include-fragments --no-progress --root-dir "$(CURDIR)/site" \
+	  'site/**/*.html' 'site/**/*.xml'
+
+# uv resolves once for every platform and Python 3.11+ (`--universal`), writing the hash
+# of every file; pip then installs only files with those hashes. An existing pin is kept
+# unless requirements*.in no longer admits it (`make lock UPGRADE=--upgrade` moves all).
+UV_VERSION := 0.13.9
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet -r requirements.in
-	{ echo "# Exact versions of everything requirements.in resolves to, as tested. Regenerate with \`make lock\`."; \
-	  .lock-venv/bin/python -m pip freeze --exclude-editable; } > requirements.txt
-	.lock-venv/bin/python -m pip install --quiet -r requirements-dev.in
-	{ echo "# Exact versions of the test tools (requirements-dev.in), as tested. Regenerate with \`make lock\`."; \
-	  echo "-r requirements.txt"; \
-	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -vxFf requirements.txt; } > requirements-dev.txt
+	.lock-venv/bin/python -m pip install --quiet uv==$(UV_VERSION)
+	.lock-venv/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	  --custom-compile-command "make lock" $(UPGRADE) requirements.in -o requirements.txt
+	.lock-venv/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	  --custom-compile-command "make lock" $(UPGRADE) -c requirements.txt requirements-dev.in -o requirements-dev.txt
 	rm -rf .lock-venv
 
 # Generated files, and a .venv that is not whole (a failed first install, an old Python).
 clean:
-	rm -rf site .site.* build/.docs.* build/lib build/bdist.* *.egg-info node_modules/.installed
+	rm -rf site .site.* build/.docs.* build/lib build/bdist.* *.egg-info node_modules/.installed .mypy_cache
 	@# Everything in build/docs but its two tracked files (.gitignore, .paper-atlas-output).
 	find build/docs -mindepth 1 -maxdepth 1 ! -name .gitignore ! -name .paper-atlas-output -exec rm -rf {} +
 	find . -path ./.venv -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -15,6 +15,7 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .authors import authors_of
 from .config import UNCLASSIFIED, Taxonomy, format_slug_ledger, load_slug_ledger, load_taxonomy
@@ -67,7 +68,7 @@ class BuildReport:
 
     @property
     def nav(self) -> list[object]:
-        """The generated navigation, for `mkdocs.yml`'s `nav`."""
+        """The generated navigation, as written to `.nav.yml` (MkDocs' `nav` shape)."""
         return site_nav(self.site)
 
     @property
@@ -404,7 +405,7 @@ def run(settings: Settings, *, write: bool = True) -> BuildReport:
 def default_settings(root: Path | None = None, **overrides) -> Settings:
     """The repository layout: `content/dumps`, `content/topics.yml`, `build/docs`."""
     root = root or Path.cwd()
-    values = {
+    values: dict[str, Any] = {
         "dumps": root / "content" / "dumps",
         "topics": root / "content" / "topics.yml",
         "out": root / "build" / "docs",

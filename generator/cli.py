@@ -1,4 +1,5 @@
-"""`python -m generator {build,site,parse,check}`: argparse, messages and exit codes; no logic.
+"""`paper-atlas` (or `python -m generator`) `{build,site,serve,index,parse,check}`: argparse,
+messages and exit codes; no logic.
 
 Exit codes: 0 done, 1 a problem in the inputs (each printed as `path:line: message`,
 then one `Aborted: ...` line), 2 a usage error. Tracebacks only with `--debug`.
@@ -32,9 +33,14 @@ from .errors import GeneratorError, plural
 from .exports import paper_record
 from .lock import build_lock, die_with_parent, handover_env
 from .models import Corpus, LineKind
+from .search_index import index_site
 from .write import SITE_MARKER, claim_site, clean_leftovers, swap_in
 
 log = logging.getLogger("generator")
+
+BUILDERS = ("mkdocs", "properdocs")
+"""Builders `site` and `serve` run as `python -m <builder>`: the same mkdocs.yml, hook and
+plugins (README, "Builders")."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -105,7 +111,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     site.add_argument("--site-dir", type=Path, default=Path("site"), help="(site)")
     site.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"), help="(mkdocs.yml)")
+    site.add_argument(
+        "--builder",
+        choices=BUILDERS,
+        default="mkdocs",
+        help="MkDocs, or ProperDocs (its maintained fork): same config, same site (mkdocs)",
+    )
     site.set_defaults(command=_site)
+
+    serve = commands.add_parser(
+        "serve",
+        parents=[common],
+        help="serve the site with live reload (`mkdocs serve`): a new or edited dump shows up",
+    )
+    serve.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"), help="(mkdocs.yml)")
+    serve.add_argument("--builder", choices=BUILDERS, default="mkdocs", help="(mkdocs)")
+    serve.add_argument(
+        "-a", "--dev-addr", default="127.0.0.1:8000", help="IP:PORT to serve on (127.0.0.1:8000)"
+    )
+    serve.set_defaults(command=_serve)
+
+    index = commands.add_parser(
+        "index",
+        parents=[common],
+        help="index a built SITE for search with Pagefind (for builders that run no hooks)",
+    )
+    index.add_argument("site_dir", type=Path, nargs="?", default=Path("site"), metavar="SITE")
+    index.set_defaults(command=_index)
 
     check = commands.add_parser(
         "check", parents=[common, inputs], help="validate dumps and taxonomy; write nothing"
@@ -146,7 +178,7 @@ def _site(args: argparse.Namespace) -> int:
     with build_lock(docs):
         clean_leftovers(site)
         staging = site.parent / f".{site.name}.staging-{os.getpid()}"
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+        command = [sys.executable, "-m", args.builder, "build", "--strict"]
         command += ["--config-file", str(args.config_file), "--site-dir", str(staging)]
         if args.quiet:
             command.append("--quiet")
@@ -159,7 +191,8 @@ def _site(args: argparse.Namespace) -> int:
         if result.returncode != 0:
             shutil.rmtree(staging, ignore_errors=True)
             print(
-                f"Site not replaced: `mkdocs build --strict` failed (exit {result.returncode}); "
+                f"Site not replaced: `{args.builder} build --strict` failed "
+                f"(exit {result.returncode}); "
                 f"'{args.site_dir}' is as it was.",
                 file=sys.stderr,
             )
@@ -168,6 +201,31 @@ def _site(args: argparse.Namespace) -> int:
         swap_in(staging, site)
         shutil.rmtree(staging, ignore_errors=True)
     log.info("Site built into '%s' in %.1f s", args.site_dir, time.perf_counter() - started)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """`mkdocs serve` (or ProperDocs'), whose hook regenerates build/docs on every change
+    of content/ or generator/."""
+    command = [sys.executable, "-m", args.builder, "serve", "--config-file", str(args.config_file)]
+    command += ["--dev-addr", args.dev_addr]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    try:
+        return subprocess.run(command, env=env, check=False).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
+def _index(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    index_site(args.site_dir)
+    pages = sum(1 for _ in args.site_dir.rglob("*.html"))
+    log.info(
+        "Indexed %s in '%s' for search in %.1f s",
+        plural(pages, "page"),
+        args.site_dir,
+        time.perf_counter() - started,
+    )
     return 0
 
 

@@ -7,7 +7,7 @@ build aborts (as MkDocs' `load_config` does).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,7 +89,7 @@ class _LineLoader(yaml.SafeLoader):
     """A SafeLoader that remembers the line of every mapping as key `__line__`."""
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Hashable, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
@@ -175,7 +175,9 @@ def parse_taxonomy(text: str, name: str = "topics.yml") -> Taxonomy:
         raise _combine(problems)
     if not topics:
         raise ConfigError("the taxonomy defines no topic", path=name, line=1)
-    return Taxonomy(topics=tuple(topics), **weights)
+    # by_slug is named (as its default, empty: __post_init__ fills it) so that **weights
+    # only stands for the int settings.
+    return Taxonomy(topics=tuple(topics), by_slug={}, **weights)
 
 
 def _positive_int(value: object) -> bool:
@@ -250,6 +252,7 @@ def _topic(item: dict[str, Any], fail, defaults: dict[str, int]) -> TopicRule | 
         ok = False
     if not ok:
         return None
+    assert isinstance(name, str)  # else `ok` is False (checked above)
     return TopicRule(
         slug=slug,
         name=name.strip(),

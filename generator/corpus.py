@@ -164,7 +164,7 @@ def group_entries(entries: list[Entry], diagnostics: list[Diagnostic]) -> dict[s
             join(first_with_id.setdefault(entry.arxiv_id, i), i)
         by_title.setdefault(titles[i], []).append(i)
     for members in by_title.values():
-        ids = sorted({entries[i].arxiv_id for i in members} - {None}, key=str)
+        ids = sorted({x for i in members if (x := entries[i].arxiv_id) is not None}, key=str)
         if len(ids) <= 1:
             for i in members[1:]:
                 join(members[0], i)
@@ -189,11 +189,11 @@ def group_entries(entries: list[Entry], diagnostics: list[Diagnostic]) -> dict[s
     for i, entry in enumerate(entries):
         groups.setdefault(root(i), []).append(entry)
     keyed: dict[str, list[Entry]] = {}
-    for leader, members in sorted(groups.items()):
+    for leader, grouped in sorted(groups.items()):
         key = titles[leader]
         if key in keyed:  # another paper with this title: its arXiv id tells them apart
-            key = f"{key} {members[0].arxiv_id or leader}"
-        keyed[key] = members
+            key = f"{key} {grouped[0].arxiv_id or leader}"
+        keyed[key] = grouped
     return keyed
 
 
@@ -229,12 +229,12 @@ def assign_slugs(
     """
     by_id = {r.arxiv_id: r for r in ledger if r.arxiv_id}
     by_title: dict[str, list[SlugRecord]] = {}
-    for record in ledger:
-        by_title.setdefault(record.title_key, []).append(record)
+    for known in ledger:
+        by_title.setdefault(known.title_key, []).append(known)
     taken = {record.slug for record in ledger}
     claimed: set[str] = set()
     result: dict[str, str] = {}
-    new: list[tuple[str, str, str, str | None]] = []
+    new: list[tuple[str, str, str | None, str]] = []
     ordered = sorted(papers, key=lambda p: (p[1], p[0]))
     for key, _, title, arxiv_id, title_keys in ordered:
         record = by_id.get(arxiv_id) if arxiv_id else None

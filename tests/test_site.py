@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import html.parser
+import json
 import os
 import re
 import shutil
@@ -297,12 +298,33 @@ def test_the_checks_do_fail_on_a_broken_site(tmp_path: Path) -> None:
         '<img src="x.png"><a id="d"></a><a id="d" href="../index.html#here">wrong page</a>'
         "</body></html>"
     )
-    assert broken_links(site) == [
-        "a/index.html: x.png (no such file)",
-        "a/index.html: ../index.html#here (no such anchor)",
-        "index.html: missing/ (no such file)",
-        "index.html: a/#nowhere (no such anchor)",
-    ]
+    (site / "feed.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>./</link>'
+        "<description>d</description><item><title>i</title><link>papers/gone/</link></item>"
+        "</channel></rss>"
+    )
+    (site / "feed.json").write_text(
+        json.dumps(
+            {
+                "version": "https://jsonfeed.org/version/1.1",
+                "title": "t",
+                "home_page_url": "./",
+                "items": [
+                    {"id": "1", "url": "a/", "content_text": "x"},
+                    {"id": "2", "url": "../outside/", "content_text": "x"},
+                ],
+            }
+        )
+    )
+    found = broken_links(site)
+    assert [line.split(" (")[0] for line in found] == [
+        "a/index.html:1: a/x.png",
+        "a/index.html:1: index.html#here",
+        "feed.xml:1: papers/gone",
+        "index.html:1: a#nowhere",
+        "index.html:1: missing",
+        "feed.json: ../outside/",
+    ], found
     require(VNU.is_file() and shutil.which("java") is not None, "java and npm vnu-jar")
     assert html_errors(site), "the Nu checker accepted invalid HTML"
 

