@@ -63,10 +63,12 @@ prereqs:
 	@$(PYTHON) tests/tools/prereqs.py test
 
 # lychee offline: every local link and #anchor of every page and RSS feed of site/ (build
-# it first: make site); JSON Feeds are checked by the tests (tests/sitecheck.py).
+# it first: make site); JSON Feeds are checked by the tests (tests/sitecheck.py). Built
+# with SITE_URL, the feeds' absolute links are mapped back onto site/ and checked too.
 linkcheck: $(VENV)/.installed-dev
 	@test -f site/index.html || { echo "make: no site/ to check; run make site first"; exit 1; }
 	$(BIN)/lychee --offline --include-fragments --no-progress --root-dir "$(CURDIR)/site" \
+	  $(if $(SITE_URL),--remap '^$(patsubst %/,%,$(SITE_URL))/ file://$(CURDIR)/site/') \
 	  'site/**/*.html' 'site/**/*.xml'
 
 # uv resolves once for every platform and Python 3.11+ (`--universal`), writing the hash

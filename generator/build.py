@@ -7,6 +7,7 @@ problem listed and leaves the previous output as it was.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import gc
 import logging
@@ -237,6 +238,15 @@ def parse_dumps(paths: list[Path], root: Path, confine: Path | None = None) -> l
     if problems:
         raise Aborted.of(problems, plural(len(problems), "unreadable dump"))
     return reports
+
+
+def content_epoch(corpus: Corpus) -> int:
+    """The build date a builder should print (SOURCE_DATE_EPOCH, the reproducible-builds
+    convention MkDocs reads for page dates and the sitemap): the newest capture date of the
+    dumps, at midnight UTC, or 0 (1970-01-01) when no dump tells. A date the content
+    holds, never the clock, so the same dumps give the same site on any day."""
+    newest = max((dump.captured for dump in corpus.dumps if dump.captured), default=None)
+    return calendar.timegm(newest.timetuple()) if newest is not None else 0
 
 
 def all_diagnostics(corpus: Corpus) -> tuple[Diagnostic, ...]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .build import (
     BuildReport,
+    content_epoch,
     default_settings,
     display_path,
     fatal_diagnostics,
@@ -95,7 +96,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--out", type=Path, help="output directory (build/docs), owned whole")
     build.add_argument("--timings", action="store_true", help="print seconds per stage")
+    build.add_argument(
+        "--site-url",
+        default=os.environ.get("SITE_URL") or None,
+        help="URL the site is published at: absolute links in feeds and exports ($SITE_URL)",
+    )
     build.set_defaults(command=_build)
+
+    epoch = commands.add_parser(
+        "epoch",
+        parents=[common, inputs],
+        help="print the build date for SOURCE_DATE_EPOCH: the newest capture date of the dumps",
+    )
+    epoch.set_defaults(command=_epoch)
 
     parse = commands.add_parser(
         "parse", parents=[common], help="print the merged records of DUMPs as JSON Lines"
@@ -152,6 +165,7 @@ def _settings(args: argparse.Namespace):
         topics=args.topics,
         slugs=args.slugs,
         out=getattr(args, "out", None),
+        site_url=getattr(args, "site_url", None),
         strict=args.strict,
     )
 
@@ -171,6 +185,7 @@ def _site(args: argparse.Namespace) -> int:
     build lock on build/docs is held throughout and handed to the `mkdocs` child (its hook
     would otherwise wait for it), so a second build waits for this one."""
     started = time.perf_counter()
+    _require_builder(args.builder)
     site = args.site_dir.absolute()
     settings = default_settings(args.config_file.absolute().parent)
     docs = settings.out
@@ -204,9 +219,28 @@ def _site(args: argparse.Namespace) -> int:
     return 0
 
 
+def _require_builder(builder: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(builder) is None:
+        raise GeneratorError(
+            f"{builder} is not installed in this environment: `pip install {builder}` "
+            "(ProperDocs is in requirements-dev.txt)"
+        )
+
+
+def _epoch(args: argparse.Namespace) -> int:
+    """For a builder without the MkDocs hook, which pins the date itself:
+    `SOURCE_DATE_EPOCH=$(paper-atlas epoch) zensical build` dates pages and the sitemap
+    by the dumps, not the clock."""
+    print(content_epoch(load_corpus(_settings(args))))
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     """`mkdocs serve` (or ProperDocs'), whose hook regenerates build/docs on every change
     of content/ or generator/."""
+    _require_builder(args.builder)
     command = [sys.executable, "-m", args.builder, "serve", "--config-file", str(args.config_file)]
     command += ["--dev-addr", args.dev_addr]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

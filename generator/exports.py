@@ -9,7 +9,7 @@
 - Feeds, RSS 2.0 and JSON Feed 1.1 side by side, newest first by when a paper was first
   seen. An RSS description is the abstract as HTML-escaped text (readers render
   descriptions as HTML); a JSON Feed item carries it as `content_text`. A dump has no
-  capture date unless its file name gives one, so items carry a `pubDate` /
+  capture date unless its file name or header gives one, so items carry a `pubDate` /
   `date_published` only then, and the channel's `lastBuildDate` is the newest capture
   date: both optional in RSS 2.0 and JSON Feed, so no date is invented and the same dumps
   give the same bytes.

@@ -9,7 +9,6 @@ that `serve` triggers on its own output finds nothing to do and the reload loop 
 
 from __future__ import annotations
 
-import calendar
 import logging
 import os
 import sys
@@ -22,7 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from generator import lock  # noqa: E402
-from generator.build import BuildReport, default_settings, run  # noqa: E402
+from generator.build import BuildReport, content_epoch, default_settings, run  # noqa: E402
 from generator.errors import GeneratorError  # noqa: E402
 from generator.search_index import index_site  # noqa: E402
 
@@ -97,15 +96,11 @@ _pinned_epoch = False
 def _pin_build_date(report: BuildReport) -> None:
     """MkDocs dates every page, the sitemap and the gzip header of `sitemap.xml.gz` with
     the build day, so the same dumps built on two days gave different sites. Unless the
-    caller set SOURCE_DATE_EPOCH (the reproducible-builds convention MkDocs reads), use
-    the newest capture date of the dumps (1970-01-01 when no dump tells): a date the
-    content holds, not the clock."""
+    caller set SOURCE_DATE_EPOCH, use the content's date (`build.content_epoch`)."""
     global _pinned_epoch
     if "SOURCE_DATE_EPOCH" in os.environ and not _pinned_epoch:
         return
-    newest = max((dump.captured for dump in report.corpus.dumps if dump.captured), default=None)
-    epoch = calendar.timegm(newest.timetuple()) if newest is not None else 0
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(report.corpus))
     _pinned_epoch = True  # `mkdocs serve` rebuilds: follow the dumps, not our first value
 
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_project, require
+from conftest import GOLDEN_INPUT, ROOT, make_project, require
 
 pytestmark = pytest.mark.slow
 
@@ -20,8 +20,10 @@ GENERATOR_META = re.compile(rb'<meta name="generator" content="[^"]*">')
 
 
 def run(project: Path, *command: str, env: dict[str, str] | None = None):
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
-    environment.pop("SITE_URL", None)
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("SITE_URL", "SOURCE_DATE_EPOCH")
+    }
+    environment.update({"NO_MKDOCS_2_WARNING": "1", **(env or {})})
     result = subprocess.run(
         [sys.executable, "-m", *command],
         cwd=project,
@@ -71,22 +73,33 @@ def test_properdocs_builds_the_same_site_and_it_passes_the_site_checks(
     assert html_errors(site) == []
 
 
-def test_a_builder_without_hooks_gets_the_same_site_in_three_steps(
-    project: Path, seed_site: Path
-) -> None:
-    """`paper-atlas build`, the builder, `paper-atlas index`: the nav comes from
-    build/docs/.nav.yml (awesome-nav), search from the index step. Shown with MkDocs and
-    its hook taken out of the config, as Zensical ignores hooks."""
-    hookless = project.parent / "hookless"
-    shutil.copytree(project, hookless, ignore=shutil.ignore_patterns("site*"))
+def test_a_builder_without_hooks_gets_the_same_site_in_three_steps(tmp_path: Path) -> None:
+    """`paper-atlas build`, the builder with `SOURCE_DATE_EPOCH=$(paper-atlas epoch)`,
+    `paper-atlas index site`: the nav comes from build/docs/.nav.yml (awesome-nav), the
+    feeds' absolute links from SITE_URL, the dates from the dumps, search from the index
+    step. Shown with MkDocs and its hook taken out of the config (Zensical ignores hooks),
+    on dumps that carry capture dates, published under a path."""
+    published = {"SITE_URL": "https://example.org/atlas/"}
+    (tmp_path / "hooked").mkdir()
+    (tmp_path / "hookless").mkdir()
+    hooked = make_project(tmp_path / "hooked", GOLDEN_INPUT / "dumps", GOLDEN_INPUT / "topics.yml")
+    run(hooked, "mkdocs", "build", "--strict", env=published)
+    hookless = make_project(
+        tmp_path / "hookless", GOLDEN_INPUT / "dumps", GOLDEN_INPUT / "topics.yml"
+    )
     config = hookless / "mkdocs.yml"
     text = config.read_text()
     assert "hooks:\n  - generator/mkdocs_hook.py\n" in text
     config.write_text(text.replace("hooks:\n  - generator/mkdocs_hook.py\n", ""))
-    shutil.rmtree(hookless / "build" / "docs" / "papers", ignore_errors=True)
-    # The hook pins the build date to the newest capture date (none in the seeds: 0).
-    run(hookless, "generator", "build", "--strict")
-    run(hookless, "mkdocs", "build", "--strict", env={"SOURCE_DATE_EPOCH": "0"})
+
+    run(hookless, "generator", "build", "--strict", env=published)
+    epoch = run(hookless, "generator", "epoch").stdout.strip()
+    assert epoch == "1793577600"  # 2026-11-02, the newest capture date of the fixtures
+    run(hookless, "mkdocs", "build", "--strict", env={**published, "SOURCE_DATE_EPOCH": epoch})
     assert not (hookless / "site" / "pagefind").exists()
     run(hookless, "generator", "index", "site")
-    assert differences(hookless / "site", seed_site) == []
+
+    assert differences(hookless / "site", hooked / "site") == []
+    feed = (hookless / "site" / "feed.xml").read_text()
+    assert "<link>https://example.org/atlas/papers/" in feed
+    assert "2026-11-02" in (hookless / "site" / "sitemap.xml").read_text()

