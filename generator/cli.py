@@ -18,6 +18,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import __version__
 from .build import (
     BuildReport,
     content_epoch,
@@ -75,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="paper-atlas" if invoked == "paper-atlas" else "python -m generator",
         description="Turn Hugging Face Papers listing dumps into a Markdown site for MkDocs.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     common.add_argument("-q", "--quiet", action="store_true", help="print only problems")

@@ -4,6 +4,7 @@ directory that a failed run leaves exactly as it was."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -174,6 +175,15 @@ def test_debug_shows_the_traceback(project: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" in result.stderr
     assert "generator.errors.Aborted: content/dumps/z.txt: file is empty" in result.stderr
+
+
+def test_version_names_the_release() -> None:
+    from generator import __version__
+
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout == f"python -m generator {__version__}\n"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
 
 
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

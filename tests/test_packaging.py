@@ -59,6 +59,10 @@ def test_pip_install_gives_a_paper_atlas_command_that_runs(tmp_path: Path) -> No
         [str(command), "--help"], capture_output=True, text=True, env=env, check=False
     )
     assert usage.returncode == 0 and usage.stdout.startswith("usage: paper-atlas ")
+    version = subprocess.run(
+        [str(command), "--version"], capture_output=True, text=True, env=env, check=False
+    )
+    assert version.stdout == "paper-atlas 0.1.0\n"
     check = subprocess.run(
         [str(command), "check"], cwd=ROOT, capture_output=True, text=True, env=env, check=False
     )
