@@ -1,4 +1,4 @@
-"""`paper-atlas` (or `python -m generator`) `{build,site,serve,index,parse,check}`: argparse,
+"""`paper-atlas` (or `python -m generator`) `{build,site,serve,index,epoch,parse,check}`: argparse,
 messages and exit codes; no logic.
 
 Exit codes: 0 done, 1 a problem in the inputs (each printed as `path:line: message`,
@@ -8,6 +8,7 @@ then one `Aborted: ...` line), 2 a usage error. Tracebacks only with `--debug`.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import logging
 import os
@@ -222,8 +223,6 @@ def _site(args: argparse.Namespace) -> int:
 
 
 def _require_builder(builder: str) -> None:
-    import importlib.util
-
     if importlib.util.find_spec(builder) is None:
         raise GeneratorError(
             f"{builder} is not installed in this environment: `pip install {builder}` "

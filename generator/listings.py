@@ -84,10 +84,6 @@ def paper_bibtex(site: SiteInput, paper: Paper) -> str:
     return entry
 
 
-def site_link(site: SiteInput, path: PurePosixPath) -> str:
-    return absolute_url(site.site_url, path) or url_path(path)
-
-
 # --- archives ------------------------------------------------------------------------------
 
 
