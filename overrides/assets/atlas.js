@@ -175,7 +175,16 @@ document$.subscribe(function () {
     });
   }
   var query = new URLSearchParams(window.location.search).get("q");
-  if (query) { ui.triggerSearch(query); search(query, true); }
+  // Pagefind (1.5.2) loads index and filter chunks into its WebAssembly state as they
+  // arrive, and every chunk requested before its init has finished starts from the same
+  // state, so one load can undo another: a search started with the page lost the Topic
+  // filter about once in seven loads on a busy machine. Search once the filters are in.
+  if (query) {
+    ready
+      .then(function (pagefind) { return pagefind.filters(); })
+      .catch(function () {}) // the search must run even if the filters cannot load
+      .then(function () { ui.triggerSearch(query); search(query, true); });
+  }
   // Pagefind labels its input with a title only (axe: label-title-only); name it properly.
   var input = element.querySelector("input");
   if (input) {
